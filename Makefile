@@ -1,0 +1,92 @@
+# Makefile - the one, non-recursive build of sluice.
+#
+#   ./configure [--enable-asan]  then
+#   make            the binary build/sluice
+#   make check      unit tests (Check), SQL case tables, integration tests
+#   make unit       unit tests only
+#   make fuzz       libFuzzer harnesses (needs clang); FUZZ_SECONDS=60 make fuzz-run
+#
+# Objects and the lemon-generated parser live under build/, never in src/.
+
+-include config.mk
+ifeq ($(wildcard config.mk),)
+$(error config.mk is missing: run ./configure first (autoconf && ./configure if configure is absent))
+endif
+
+B := build
+GEN := $(B)/gen
+
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c src/*/*/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/gen/sql_parse.o
+CPPFLAGS := -Isrc -I$(GEN) -D_GNU_SOURCE
+ALL_CFLAGS := $(SL_CFLAGS) $(CPPFLAGS) $(DEP_CFLAGS)
+
+UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all check unit sqltests integration fuzz fuzz-run clean distclean corpus
+all: $(B)/sluice
+
+# lemon names its output after the grammar file; sql_parse.{c,h} keeps the
+# generated header apart from src/sql/sql.h.
+$(GEN)/sql_parse.c $(GEN)/sql_parse.h: grammar/sql.y
+	@mkdir -p $(GEN)
+	cp grammar/sql.y $(GEN)/sql_parse.y
+	$(LEMON) -q -T$(LEMPAR) -d$(GEN) $(GEN)/sql_parse.y
+
+$(B)/obj/gen/sql_parse.o: $(GEN)/sql_parse.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-variable -Wno-sign-compare -Wno-implicit-fallthrough -MMD -MP -c -o $@ $<
+
+$(B)/obj/%.o: src/%.c | $(GEN)/sql_parse.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libsluice.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/sluice: $(B)/obj/main.o $(B)/libsluice.a
+	$(CC) $(SL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsluice.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -DSL_SRCDIR='"$(CURDIR)"' -o $@ $< $(B)/libsluice.a $(SL_LDFLAGS) $(CHECK_LIBS) $(DEP_LIBS)
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+	  echo "== $$t"; CK_FORK=yes ./$$t || fail=1; \
+	done; exit $$fail
+
+sqltests: $(B)/sluice
+	tests/sql/run $(B)/sluice
+
+integration: $(B)/sluice
+	tests/integration/run $(B)/sluice
+
+check: unit sqltests integration
+
+# Measure the parser on the shared Flink SQL corpus (path may be overridden).
+CORPUS ?= ../shared/testdata/flink-sql
+corpus: $(B)/sluice
+	scripts/corpus-check $(B)/sluice $(CORPUS)
+
+# libFuzzer: the front end compiled again with clang's fuzzer instrumentation.
+FUZZ_SRCS := $(filter src/util/% src/sql/%,$(LIB_SRCS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 $(CPPFLAGS)
+FUZZ_SECONDS ?= 60
+fuzz: $(B)/fuzz/fuzz_sql
+$(B)/fuzz/fuzz_sql: tests/fuzz/fuzz_sql.c $(FUZZ_SRCS) $(GEN)/sql_parse.c
+	@test -n "$(CLANG)" || { echo "make fuzz needs clang: apt-get install clang libclang-rt-14-dev"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_sql.c $(FUZZ_SRCS) $(GEN)/sql_parse.c -lm
+fuzz-run: $(B)/fuzz/fuzz_sql
+	tests/fuzz/run $(B)/fuzz/fuzz_sql $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	rm -rf config.mk config.log config.status configure autom4te.cache
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
