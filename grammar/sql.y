@@ -25,7 +25,39 @@
 }
 
 %syntax_error {
-    sl_parse_syntax_error(P, &TOKEN);
+    /* Which terminals would the parser have accepted here? Simulate the
+     * automaton on a copy of the state stack for each one, following
+     * reductions until a shift (accepted) or an error. */
+    int expected[160], nexp = 0;
+    int depth = (int)(yypParser->yytos - yypParser->yystack);
+    int *st = malloc(sizeof(int) * (size_t)(depth + 64));
+    if (st) {
+        for (int t = 1; t < YYNTOKEN && nexp < 160; t++) {
+#ifdef YYFALLBACK
+            /* Non-reserved keywords are names too: listing them says nothing. */
+            if (t < (int)(sizeof yyFallback / sizeof yyFallback[0]) && yyFallback[t])
+                continue;
+#endif
+            for (int i = 0; i <= depth; i++) st[i] = yypParser->yystack[i].stateno;
+            int sp = depth, act = st[sp], ok = 0;
+            for (int guard = 0; guard < 2000; guard++) {
+                act = yy_find_shift_action((YYCODETYPE)t, (YYACTIONTYPE)act);
+                if (act >= YY_MIN_REDUCE) {
+                    int rule = act - YY_MIN_REDUCE;
+                    sp += yyRuleInfoNRhs[rule];
+                    if (sp < 0 || sp + 1 >= depth + 64) break;
+                    act = yy_find_reduce_action((YYACTIONTYPE)st[sp], yyRuleInfoLhs[rule]);
+                    st[++sp] = act;
+                } else {
+                    ok = act <= YY_MAX_SHIFTREDUCE || act == YY_ACCEPT_ACTION;
+                    break;
+                }
+            }
+            if (ok) expected[nexp++] = t;
+        }
+        free(st);
+    }
+    sl_parse_syntax_error(P, &TOKEN, expected, nexp);
 }
 %stack_overflow {
     sl_parse_overflow(P);
@@ -709,7 +741,6 @@ fname(A) ::= GROUPING(X).                  { A = sl_ast_qname(P, NULL, sl_ast_id
 fname(A) ::= unitkw(X).                    { A = sl_ast_qname(P, NULL, sl_ast_ident(P, X)); }
 fname(A) ::= MAP(X).                       { A = sl_ast_qname(P, NULL, sl_ast_ident(P, &X)); }
 fname(A) ::= ARRAY(X).                     { A = sl_ast_qname(P, NULL, sl_ast_ident(P, &X)); }
-fname(A) ::= POSITION(X).                  { A = sl_ast_qname(P, NULL, sl_ast_ident(P, &X)); }
 
 %type args {sl_list_t *}
 args(A) ::= arg(X).                        { A = sl_ast_list(P, NULL, X); }
@@ -726,6 +757,7 @@ expr(A) ::= SUBSTRING(N) LP args(L) RP(R).  { A = sl_ast_call_tok(P, &N, L, &R);
 expr(A) ::= TRIM(N) LP args(L) RP(R).       { A = sl_ast_call_tok(P, &N, L, &R); }
 expr(A) ::= FLOOR(N) LP args(L) RP(R).      { A = sl_ast_call_tok(P, &N, L, &R); }
 expr(A) ::= CEIL(N) LP args(L) RP(R).       { A = sl_ast_call_tok(P, &N, L, &R); }
+expr(A) ::= POSITION(N) LP args(L) RP(R).   { A = sl_ast_call_tok(P, &N, L, &R); }
 
 /* Special syntaxes of SQL functions. */
 expr(A) ::= EXTRACT(F) LP iunit(U) FROM expr(X) RP(R).
@@ -738,6 +770,10 @@ expr(A) ::= SUBSTRING(F) LP expr(X) FROM expr(Y) RP(R).
     { A = sl_ast_special(P, &F, X, Y, NULL, &R); }
 expr(A) ::= SUBSTRING(F) LP expr(X) FROM expr(Y) FOR expr(Z) RP(R).
     { A = sl_ast_special(P, &F, X, Y, Z, &R); }
+/* The driver retags the IN of POSITION(a IN b) as POSITION_IN, so it can
+ * never be read as the IN predicate. */
+expr(A) ::= POSITION(F) LP expr(X) POSITION_IN expr(Y) RP(R).
+    { A = sl_ast_special(P, &F, X, Y, NULL, &R); }
 expr(A) ::= OVERLAY(F) LP expr(X) PLACING expr(Y) FROM expr(Z) RP(R).
     { A = sl_ast_special4(P, &F, X, Y, Z, NULL, &R); }
 expr(A) ::= OVERLAY(F) LP expr(X) PLACING expr(Y) FROM expr(Z) FOR expr(W) RP(R).

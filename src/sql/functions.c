@@ -1253,9 +1253,9 @@ const char *sl_func_suggest(const char *name, int len)
 {
     if (!name) return NULL;
     if (len < 0) len = (int)strlen(name);
-    if (len == 0 || len > SUGGEST_MAX) return NULL;
-    /* Short names are one typo away from too many others. */
-    int limit = len <= 3 ? 1 : 2;
+    /* Short names are a typo or two away from too many others. */
+    if (len < 3 || len > SUGGEST_MAX) return NULL;
+    int limit = len == 3 ? 1 : 2;
     const char *best = NULL;
     int best_d = limit + 1;
     for (int i = 0; i < FI__COUNT; i++) {

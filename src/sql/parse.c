@@ -72,13 +72,53 @@ static const struct {
     {"ANALYZE", "ANALYZE TABLE is not supported by sluice"},
 };
 
-void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok)
+/* ", expected X, Y or Z" for a short list of expected tokens; "" when the
+ * list is long (anything could follow) or says nothing useful. */
+static void describe_expected(char *buf, size_t cap, const int *exp, int n)
+{
+    buf[0] = '\0';
+    const char *names[12];
+    int k = 0;
+    bool expr = false;
+    for (int i = 0; i < n; i++)
+        if (exp[i] == TK_INTLIT || exp[i] == TK_NILADIC) expr = true;
+    for (int i = 0; i < n && k < 12; i++) {
+        if (expr && (exp[i] == TK_ID || exp[i] == TK_QSTR || exp[i] == TK_INTLIT ||
+                     exp[i] == TK_LP))
+            continue;
+        const char *s = sl_sql_token_spelling(exp[i]);
+        if (!s) continue;
+        bool dup = false;
+        for (int j = 0; j < k; j++)
+            if (!strcmp(names[j], s)) dup = true;
+        if (!dup) names[k++] = s;
+    }
+    if (expr && k > 3) k = 0; /* an expression, or many keywords */
+    if (k > 6) return;
+    size_t o = 0;
+    if (expr) {
+        o += (size_t)snprintf(buf + o, cap - o, ", expected an expression");
+        if (k == 0) return;
+        o += (size_t)snprintf(buf + o, cap - o, " or ");
+    } else if (k) {
+        o += (size_t)snprintf(buf + o, cap - o, ", expected ");
+    }
+    for (int i = 0; i < k && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s",
+                              i == 0 ? "" : (i == k - 1 ? " or " : ", "),
+                              names[i]);
+}
+
+void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok,
+                           const int *expected, int nexpected)
 {
     if (P->failed) return;
+    char exp[256];
+    describe_expected(exp, sizeof exp, expected, nexpected);
     const char *z = P->src + tok->off;
     int n = tok->len;
     if (tok->type == 0) {
-        sl_parse_error(P, tok->off, n, "unexpected end of statement");
+        sl_parse_error(P, tok->off, n, "unexpected end of statement%s", exp);
         return;
     }
     if (tok->type == TK_QSTR && P->prev[0].type == TK_EQ &&
@@ -119,7 +159,7 @@ void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok)
         return;
     }
     if (n > 60) n = 60;
-    sl_parse_error(P, tok->off, tok->len, "syntax error at '%.*s'", n, z);
+    sl_parse_error(P, tok->off, tok->len, "syntax error at '%.*s'%s", n, z, exp);
 }
 
 /* ---- diagnostics ---- */
@@ -516,6 +556,24 @@ static int add_secret(sl_script_t *sc, sl_token_t t)
     return 0;
 }
 
+/* POSITION(a IN b): the IN directly inside POSITION's parentheses is not
+ * the IN predicate; give it its own token so the grammar stays LALR(1). */
+static void retag_position_in(sl_token_t *toks, int n)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        if (toks[i].type != TK_POSITION || toks[i + 1].type != TK_LP) continue;
+        int depth = 0;
+        for (int j = i + 1; j < n; j++) {
+            if (toks[j].type == TK_LP) depth++;
+            else if (toks[j].type == TK_RP && --depth == 0) break;
+            else if (toks[j].type == TK_IN && depth == 1) {
+                toks[j].type = TK_POSITION_IN;
+                break;
+            }
+        }
+    }
+}
+
 /* Parses one statement whose significant tokens are toks[0..n). */
 static void parse_statement(sl_script_t *sc, sl_parse_ctx_t *P,
                             const sl_token_t *toks, int n, int end_off,
@@ -538,6 +596,7 @@ static void parse_statement(sl_script_t *sc, sl_parse_ctx_t *P,
                                          end_off);
         if (st && !P->failed) P->result = st;
     } else {
+        retag_position_in((sl_token_t *)toks, n);
         void *parser = sl_sql_parserAlloc(malloc, P);
         if (!parser) {
             sl_parse_oom(P);

@@ -31,6 +31,9 @@ int sl_sql_keyword(const char *z, int n);
 bool sl_sql_is_reserved(const char *z, int n);
 /* Display name of a token type for messages ("','", "identifier", ...). */
 const char *sl_sql_token_desc(int type);
+/* How an expected token is spelled in messages: "')'", "AS", "a name";
+ * NULL for tokens not worth listing. */
+const char *sl_sql_token_spelling(int type);
 
 /* Parse state of one statement, shared with grammar actions. */
 struct sl_parse_ctx {
@@ -76,7 +79,9 @@ typedef struct sl_setop_tok {
 /* Errors raised by actions and the grammar. Only the first one counts. */
 void sl_parse_error(sl_parse_ctx_t *P, int off, int len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok);
+/* expected: the terminals the parser would have accepted instead. */
+void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok,
+                           const int *expected, int nexpected);
 void sl_parse_overflow(sl_parse_ctx_t *P);
 void sl_parse_oom(sl_parse_ctx_t *P);
 

@@ -404,6 +404,37 @@ int sl_sql_token(const char *src, int n, int off, bool in_hint, int *len)
     return TK_ILLEGAL;
 }
 
+const char *sl_sql_token_spelling(int type)
+{
+    switch (type) {
+    case TK_ID: return "a name";
+    case TK_QSTR: return "a string";
+    case TK_INTLIT: return "an integer";
+    case TK_LP: return "'('";
+    case TK_RP: return "')'";
+    case TK_COMMA: return "','";
+    case TK_SEMI: return "';'";
+    case TK_DOT: return "'.'";
+    case TK_EQ: return "'='";
+    case TK_LT: return "'<'";
+    case TK_GT: return "'>'";
+    case TK_LBRACKET: return "'['";
+    case TK_RBRACKET: return "']'";
+    case TK_STAR: return "'*'";
+    case TK_HINT_END: return "'*/'";
+    case TK_RESERVED: case TK_RFUNC: case TK_NILADIC: case TK_ILLEGAL:
+    case TK_SPACE: case TK_COMMENT_TOK: case TK_DQSTRING:
+    case TK_UNTERMINATED: case TK_HINT_BEGIN: case TK_POSITION_IN:
+        return NULL;
+    default:
+        break;
+    }
+    sort_keywords();
+    for (int i = 0; i < NKEYWORDS; i++)
+        if (keywords[i].type == type) return keywords[i].word;
+    return NULL;
+}
+
 const char *sl_sql_token_desc(int type)
 {
     switch (type) {

@@ -69,11 +69,6 @@ static inline u128 u256_low(const u256 *a)
     return ((u128)a->w[1] << 64) | a->w[0];
 }
 
-static inline int u256_is_zero(const u256 *a)
-{
-    return !(a->w[0] | a->w[1] | a->w[2] | a->w[3]);
-}
-
 /* Full 128 x 128 -> 256-bit product. */
 static u256 u256_mul(u128 a, u128 b)
 {

@@ -11,6 +11,13 @@
 #include <math.h>
 #include <string.h>
 
+/* For hot loops: Check's ck_assert records every passing assertion (a write
+ * per call), which makes hundreds of thousands of them slow. */
+#define REQUIRE(c)                                                         \
+    do {                                                                   \
+        if (!(c)) ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c);      \
+    } while (0)
+
 #define MAX38 "99999999999999999999999999999999999999"   /* 38 nines */
 
 static sl_decimal_t D(const char *text, int p, int s)
@@ -477,6 +484,19 @@ static const struct arith_case {
     {'+', "-1234567890123456789012345678.0123456789", 38, 10,
      "0.123456789012345678901234567890", 38, 30,
      0, "-1234567890123456789012345677.888888890", 38, 9},
+    /* exact sums beyond 128 bits, rounded HALF_UP on a first dropped 5 */
+    {'+', "1234567890123456789012345678", 38, 10, "0.0000000005", 38, 30,
+     0, "1234567890123456789012345678.000000001", 38, 9},
+    {'+', "-1234567890123456789012345678", 38, 10, "-0.0000000005", 38, 30,
+     0, "-1234567890123456789012345678.000000001", 38, 9},
+    {'+', "1234567890123456789012345678", 38, 10, "0.000000000499999999999999999999", 38, 30,
+     0, "1234567890123456789012345678.000000000", 38, 9},
+    /* 2^26 * 10^38 has a zero low limb and a middle limb equal to the
+     * subtrahend's: the borrow must ripple through equal limbs */
+    {'+', "134217728", 38, 0, "-0.88830912743383259507211432005971488825", 38, 38,
+     0, "134217727.111691", 38, 6},
+    {'-', "134217728", 38, 0, "0.88830912743383259507211432005971488825", 38, 38,
+     0, "134217727.111691", 38, 6},
     {'-', "1", 1, 0, "0.001", 3, 3, 0, "0.999", 5, 3},
     {'-', "0.001", 3, 3, "1", 1, 0, 0, "-0.999", 5, 3},
     {'-', "-" MAX38, 38, 0, "1", 1, 0, -SL_EOVERFLOW, NULL, 0, 0},
@@ -490,6 +510,10 @@ static const struct arith_case {
      0, "2469135780.24691357802469135780246914", 38, 26},
     {'*', "123456789.1234567890123456789", 38, 19, "123456789.1234567890123456789", 38, 19,
      0, "15241578780673678.518671", 38, 6},        /* 256-bit product */
+    {'*', "10000000000.5", 38, 19, "0.000001", 38, 19, 0, "10000.000001", 38, 6},
+    {'*', "-10000000000.5", 38, 19, "0.000001", 38, 19, 0, "-10000.000001", 38, 6},
+    {'*', "10000000000.4999999999999999999", 38, 19, "0.000001", 38, 19,
+     0, "10000.000000", 38, 6},
     {'*', "99999999999999999999.999999999999999999", 38, 18,
      "99999999999999999999.999999999999999999", 38, 18, -SL_EOVERFLOW, NULL, 0, 0},
     {'*', "9999999999999999999", 19, 0, "10000000000000000000", 20, 0,
@@ -665,34 +689,111 @@ START_TEST(test_random_vs_int64)
         int64_t y = (int64_t)(seed >> 33) - (1LL << 30);
         int sx = (int)(seed % 5), sy = (int)((seed >> 8) % 5);
         sl_decimal_t a, b, r;
-        ck_assert_int_eq(sl_decimal_make(x, 18, sx, &a), 0);
-        ck_assert_int_eq(sl_decimal_make(y, 18, sy, &b), 0);
+        REQUIRE(sl_decimal_make(x, 18, sx, &a) == (0));
+        REQUIRE(sl_decimal_make(y, 18, sy, &b) == (0));
         /* compare a * 10^(4-sx) with b * 10^(4-sy) as integers */
         static const int64_t p10[] = {1, 10, 100, 1000, 10000};
         int64_t xa = x * p10[4 - sx], yb = y * p10[4 - sy];
-        ck_assert_int_eq(sl_decimal_cmp(&a, &b), (xa > yb) - (xa < yb));
-        ck_assert_int_eq(sl_decimal_add(&a, &b, &r), 0);
-        ck_assert_int_eq(r.scale, sx > sy ? sx : sy);
-        ck_assert(r.unscaled * p10[4 - r.scale] == (sl_int128_t)xa + yb);
-        ck_assert_int_eq(sl_decimal_sub(&a, &b, &r), 0);
-        ck_assert(r.unscaled * p10[4 - r.scale] == (sl_int128_t)xa - yb);
-        ck_assert_int_eq(sl_decimal_mul(&a, &b, &r), 0);
-        ck_assert_int_eq(r.scale, sx + sy);
-        ck_assert(r.unscaled == (sl_int128_t)x * y);
+        REQUIRE(sl_decimal_cmp(&a, &b) == ((xa > yb) - (xa < yb)));
+        REQUIRE(sl_decimal_add(&a, &b, &r) == (0));
+        REQUIRE(r.scale == (sx > sy ? sx : sy));
+        REQUIRE(r.unscaled * p10[4 - r.scale] == (sl_int128_t)xa + yb);
+        REQUIRE(sl_decimal_sub(&a, &b, &r) == (0));
+        REQUIRE(r.unscaled * p10[4 - r.scale] == (sl_int128_t)xa - yb);
+        REQUIRE(sl_decimal_mul(&a, &b, &r) == (0));
+        REQUIRE(r.scale == (sx + sy));
+        REQUIRE(r.unscaled == (sl_int128_t)x * y);
         if (y != 0) {
             /* truncated quotient at scale 0 vs int64 division, HALF_UP */
             sl_decimal_t xi, yi;
-            ck_assert_int_eq(sl_decimal_make(x, 18, 0, &xi), 0);
-            ck_assert_int_eq(sl_decimal_make(y, 18, 0, &yi), 0);
-            ck_assert_int_eq(sl_decimal_div_as(&xi, &yi, 18, 0, &r), 0);
+            REQUIRE(sl_decimal_make(x, 18, 0, &xi) == (0));
+            REQUIRE(sl_decimal_make(y, 18, 0, &yi) == (0));
+            REQUIRE(sl_decimal_div_as(&xi, &yi, 18, 0, &r) == (0));
             int64_t q = x / y, rem = x % y;
             int64_t ar = rem < 0 ? -rem : rem, ay = y < 0 ? -y : y;
             if (2 * ar >= ay) q += ((x < 0) != (y < 0)) ? -1 : 1;
-            ck_assert(r.unscaled == q);
-            ck_assert_int_eq(sl_decimal_mod(&xi, &yi, &r), 0);
-            ck_assert(r.unscaled == rem);
+            REQUIRE(r.unscaled == q);
+            REQUIRE(sl_decimal_mod(&xi, &yi, &r) == (0));
+            REQUIRE(r.unscaled == rem);
         }
     }
+}
+END_TEST
+
+static uint64_t rnd(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    uint64_t x = *seed;
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    return x ^ (x >> 32);
+}
+
+/* A random value with up to `digits` digits (1..38), random sign. */
+static sl_int128_t rnd_unscaled(uint64_t *seed, int digits)
+{
+    unsigned __int128 m = 1;
+    for (int i = 0; i < digits; i++) m *= 10;
+    unsigned __int128 v = (((unsigned __int128)rnd(seed) << 64) | rnd(seed)) % m;
+    return (rnd(seed) & 1) ? -(sl_int128_t)v : (sl_int128_t)v;
+}
+
+/* Identities over the whole 38-digit range, where 256-bit intermediates and
+ * the digit-by-digit division are needed:
+ *   (a + b) - b == a,  (a * b) / b == a,  cmp antisymmetric and consistent
+ *   with subtraction, |a % b| < |b| with the sign of a. */
+START_TEST(test_random_identities)
+{
+    uint64_t seed = 7;
+    int checked_mul = 0;
+    for (int i = 0; i < 20000; i++) {
+        int sa = (int)(rnd(&seed) % 39), sb = (int)(rnd(&seed) % 39);
+        sl_decimal_t a, b, r, back;
+        REQUIRE(sl_decimal_make(rnd_unscaled(&seed, 37), 38, sa, &a) == 0);
+        REQUIRE(sl_decimal_make(rnd_unscaled(&seed, 37), 38, sb, &b) == 0);
+        int c = sl_decimal_cmp(&a, &b);
+        REQUIRE(c == -sl_decimal_cmp(&b, &a));
+        int s = sa > sb ? sa : sb;
+        /* exact sum in DECIMAL(38, s) when it fits */
+        int rc = sl_decimal_add_as(&a, &b, 38, s, &r);
+        if (rc == 0) {
+            REQUIRE(sl_decimal_sub_as(&r, &b, 38, sa, &back) == 0);
+            REQUIRE(back.unscaled == a.unscaled);
+        } else {
+            REQUIRE(rc == -SL_EOVERFLOW);
+        }
+        rc = sl_decimal_sub_as(&a, &b, 38, s, &r);
+        if (rc == 0) REQUIRE(sl_decimal_sign(&r) == c);
+        /* products of 19-digit operands always fit 38 digits */
+        sl_decimal_t x, y;
+        int sx = (int)(rnd(&seed) % 20), sy = (int)(rnd(&seed) % 20);
+        REQUIRE(sl_decimal_make(rnd_unscaled(&seed, 19), 19, sx, &x) == 0);
+        REQUIRE(sl_decimal_make(rnd_unscaled(&seed, 19), 19, sy, &y) == 0);
+        REQUIRE(sl_decimal_mul_as(&x, &y, 38, sx + sy, &r) == 0);
+        if (y.unscaled != 0) {
+            REQUIRE(sl_decimal_div_as(&r, &y, 19, sx, &back) == 0);
+            REQUIRE(back.unscaled == x.unscaled);
+            /* 19 more digits of scale: the quotient no longer fits a 128-bit
+             * dividend, so this runs the digit-by-digit division */
+            REQUIRE(sl_decimal_div_as(&r, &y, 38, sx + 19, &back) == 0);
+            REQUIRE(back.unscaled == x.unscaled * (sl_int128_t)10000000000000000000ull);
+            checked_mul++;
+        }
+        if (b.unscaled != 0) {
+            rc = sl_decimal_mod_as(&a, &b, 38, s, &r);
+            if (rc == 0) {
+                sl_decimal_t ab;
+                sl_decimal_abs(&b, &ab);
+                sl_decimal_t ar;
+                sl_decimal_abs(&r, &ar);
+                REQUIRE(sl_decimal_cmp(&ar, &ab) < 0);
+                REQUIRE(sl_decimal_sign(&r) == 0 || sl_decimal_sign(&r) == sl_decimal_sign(&a));
+            } else {
+                REQUIRE(rc == -SL_EOVERFLOW);
+            }
+        }
+    }
+    ck_assert_int_gt(checked_mul, 19000);
 }
 END_TEST
 
@@ -717,6 +818,7 @@ static Suite *decimal_suite(void)
     tcase_add_test(tc, test_arith_as);
     tcase_add_test(tc, test_round);
     tcase_add_test(tc, test_random_vs_int64);
+    tcase_add_test(tc, test_random_identities);
     suite_add_tcase(s, tc);
     return s;
 }
