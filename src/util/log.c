@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-_Atomic int sl_log_level_ = SL_LOG_LEVEL_INFO;
+_Atomic int sl__log_level = SL_LOG_LEVEL_INFO;
 static _Atomic int log_fd = 2;
 static _Thread_local char log_prefix[SL_LOG_PREFIX_MAX];
 
@@ -20,12 +20,12 @@ void sl_log_set_level(int level)
 {
     if (level < SL_LOG_LEVEL_ERROR) level = SL_LOG_LEVEL_ERROR;
     if (level > SL_LOG_LEVEL_TRACE) level = SL_LOG_LEVEL_TRACE;
-    atomic_store_explicit(&sl_log_level_, level, memory_order_relaxed);
+    atomic_store_explicit(&sl__log_level, level, memory_order_relaxed);
 }
 
 int sl_log_get_level(void)
 {
-    return atomic_load_explicit(&sl_log_level_, memory_order_relaxed);
+    return atomic_load_explicit(&sl__log_level, memory_order_relaxed);
 }
 
 int sl_log_level_from_name(const char *name)

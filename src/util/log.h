@@ -32,11 +32,11 @@ enum {
 #define SL_LOG_PREFIX_MAX 64    /* prefix bytes kept, NUL included */
 
 /* Current level; read through sl_log_enabled. Default SL_LOG_LEVEL_INFO. */
-extern _Atomic int sl_log_level_;
+extern _Atomic int sl__log_level;
 
 static inline int sl_log_enabled(int level)
 {
-    return level <= atomic_load_explicit(&sl_log_level_, memory_order_relaxed);
+    return level <= atomic_load_explicit(&sl__log_level, memory_order_relaxed);
 }
 
 #define SL_LOG_AT(level, ...)                                              \

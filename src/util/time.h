@@ -53,7 +53,7 @@ typedef struct sl_timestamp {
 #define SL_DATE_STRLEN 11        /* "9999-12-31" + NUL */
 #define SL_TIME_STRLEN 19        /* "23:59:59.999999999" + NUL */
 #define SL_TIMESTAMP_STRLEN 30   /* date ' ' time + NUL */
-#define SL_INTERVAL_STRLEN 32    /* "-106751991167 07:12:55.807" + NUL */
+#define SL_INTERVAL_STRLEN 32    /* "-106751991167 07:12:55.808" + NUL */
 
 /* Time units for EXTRACT, FLOOR/CEIL, TIMESTAMPDIFF and INTERVAL qualifiers.
  * Ordered from the finest to the coarsest calendar unit; the field-style
@@ -139,7 +139,7 @@ int sl_time_ceil(sl_time_t t, int unit, sl_time_t *out);
 
 sl_timestamp_t sl_timestamp_from_millis(int64_t millis);
 /* Microseconds since the epoch (e.g. from Avro/Parquet/Postgres) and back.
- * to_micros drops sub-microsecond digits (floor). */
+ * to_micros drops sub-microsecond digits (floor); ts must be valid. */
 sl_timestamp_t sl_timestamp_from_micros(int64_t micros);
 int64_t sl_timestamp_to_micros(sl_timestamp_t ts);
 /* Midnight of date; date plus time of day. */
