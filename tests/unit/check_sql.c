@@ -1,0 +1,1662 @@
+/* check_sql.c - the SQL front end: scripts that parse and bind, scripts that
+ * must be rejected at a given position, and how a script is cut into
+ * statements and positions are reported.
+ *
+ * Every case is a whole script run through sl_script_parse() and
+ * sl_bind_script() with a fresh catalog, as `sluice check` does. The SQL is
+ * written for these tests: realistic Flink SQL jobs (CDC sources, lookup
+ * dimensions, windows, sinks), one feature per row. Accepted rows also give
+ * the number of statements the script parses into; rejected rows give the
+ * 1-based line and column of the first error (by offset) and a fragment of
+ * its message.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sql/bind.h"
+#include "sql/sql.h"
+#include "testutil.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* Parses and (unless parse_only) binds sql into sc with a catalog of its own;
+ * the catalog is freed before returning (its entries point into sc). */
+static void run_script(sl_script_t *sc, const char *sql, bool parse_only)
+{
+    int rc = sl_script_parse(sc, "case.sql", sql, strlen(sql));
+    ck_assert_int_eq(rc, 0);
+    if (parse_only) return;
+    sl_catalog_t *cat = sl_catalog_new();
+    ck_assert_ptr_nonnull(cat);
+    rc = sl_bind_script(sc, cat);
+    sl_catalog_free(cat);
+    ck_assert_int_eq(rc, 0);
+}
+
+/* The error diagnostic with the smallest offset (the first of equals). */
+static const sl_diag_t *first_error(const sl_script_t *sc)
+{
+    const sl_diag_t *best = NULL;
+    for (int i = 0; i < sc->diags.n; i++) {
+        const sl_diag_t *d = SL_LIST_AT(sc->diags, i, const sl_diag_t *);
+        if (d->level != SL_DIAG_ERROR) continue;
+        if (!best || d->off < best->off) best = d;
+    }
+    return best;
+}
+
+/* Every diagnostic as "LINE:COL: msg" lines, for failure messages. */
+static const char *diag_text(const sl_script_t *sc)
+{
+    static char buf[4096];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < sc->diags.n && o < sizeof buf - 1; i++) {
+        const sl_diag_t *d = SL_LIST_AT(sc->diags, i, const sl_diag_t *);
+        int line = 0, col = 0;
+        if (d->off >= 0) sl_script_linecol(sc, d->off, &line, &col);
+        int k = snprintf(buf + o, sizeof buf - o, "\n    %d:%d: %s", line, col,
+                         d->msg);
+        if (k < 0) break;
+        o += (size_t)k < sizeof buf - o ? (size_t)k : sizeof buf - o - 1;
+    }
+    return buf;
+}
+
+/* ---- shared tables -------------------------------------------------------- */
+
+/* Page views from Kafka: an event-time attribute and a processing-time one. */
+#define CLICKS                                                              \
+    "CREATE TABLE clicks (\n"                                               \
+    "  user_id BIGINT,\n"                                                   \
+    "  page STRING,\n"                                                      \
+    "  referrer STRING,\n"                                                  \
+    "  duration_ms INT,\n"                                                  \
+    "  click_ts TIMESTAMP(3),\n"                                            \
+    "  proc_time AS PROCTIME(),\n"                                          \
+    "  WATERMARK FOR click_ts AS click_ts - INTERVAL '5' SECOND\n"          \
+    ") WITH (\n"                                                            \
+    "  'connector' = 'kafka',\n"                                            \
+    "  'topic' = 'web.clicks',\n"                                           \
+    "  'properties.bootstrap.servers' = 'broker-1:9092,broker-2:9092',\n"   \
+    "  'properties.group.id' = 'click-readers',\n"                          \
+    "  'scan.startup.mode' = 'earliest-offset',\n"                          \
+    "  'format' = 'json'\n"                                                 \
+    ");\n"
+
+/* Card payments from MySQL by CDC, with a processing-time column for
+ * lookup joins and an event-time one for windows. */
+#define PAYMENTS                                                            \
+    "CREATE TABLE payments (\n"                                             \
+    "  pay_id BIGINT NOT NULL,\n"                                           \
+    "  order_no STRING,\n"                                                  \
+    "  cust_id BIGINT,\n"                                                   \
+    "  amount DECIMAL(12, 2),\n"                                            \
+    "  currency CHAR(3),\n"                                                 \
+    "  status STRING,\n"                                                    \
+    "  paid_at TIMESTAMP(3),\n"                                             \
+    "  proc_time AS PROCTIME(),\n"                                          \
+    "  WATERMARK FOR paid_at AS paid_at - INTERVAL '2' SECOND,\n"           \
+    "  PRIMARY KEY (pay_id) NOT ENFORCED\n"                                 \
+    ") WITH (\n"                                                            \
+    "  'connector' = 'mysql-cdc',\n"                                        \
+    "  'hostname' = 'mysql.billing.local',\n"                               \
+    "  'port' = '3306',\n"                                                  \
+    "  'username' = 'reader',\n"                                            \
+    "  'password' = 'not-a-real-one',\n"                                    \
+    "  'database-name' = 'billing',\n"                                      \
+    "  'table-name' = 'payments'\n"                                         \
+    ");\n"
+
+/* A customer dimension in MySQL, read by JDBC lookups. */
+#define CUSTOMERS                                                           \
+    "CREATE TABLE customers (\n"                                            \
+    "  cust_id BIGINT NOT NULL,\n"                                          \
+    "  cust_name VARCHAR(80),\n"                                            \
+    "  tier STRING,\n"                                                      \
+    "  region STRING,\n"                                                    \
+    "  PRIMARY KEY (cust_id) NOT ENFORCED\n"                                \
+    ") WITH (\n"                                                            \
+    "  'connector' = 'jdbc',\n"                                             \
+    "  'url' = 'jdbc:mysql://mysql.crm.local:3306/crm',\n"                  \
+    "  'table-name' = 'customers',\n"                                       \
+    "  'lookup.cache.max-rows' = '10000',\n"                                \
+    "  'lookup.cache.ttl' = '1min'\n"                                       \
+    ");\n"
+
+/* Exchange rates as a versioned table (event time, primary key). */
+#define RATES                                                               \
+    "CREATE TABLE fx_rates (\n"                                             \
+    "  currency CHAR(3) NOT NULL,\n"                                        \
+    "  eur_rate DECIMAL(10, 6),\n"                                          \
+    "  updated_at TIMESTAMP(3),\n"                                          \
+    "  WATERMARK FOR updated_at AS updated_at,\n"                           \
+    "  PRIMARY KEY (currency) NOT ENFORCED\n"                               \
+    ") WITH (\n"                                                            \
+    "  'connector' = 'upsert-kafka',\n"                                     \
+    "  'topic' = 'fx.rates',\n"                                             \
+    "  'properties.bootstrap.servers' = 'broker-1:9092',\n"                 \
+    "  'key.format' = 'raw',\n"                                             \
+    "  'value.format' = 'json'\n"                                           \
+    ");\n"
+
+/* Parcel deliveries: the other side of interval joins with payments. */
+#define DELIVERIES                                                          \
+    "CREATE TABLE deliveries (\n"                                           \
+    "  delivery_id BIGINT,\n"                                               \
+    "  order_no STRING,\n"                                                  \
+    "  courier STRING,\n"                                                   \
+    "  delivered_at TIMESTAMP(3),\n"                                        \
+    "  WATERMARK FOR delivered_at AS delivered_at - INTERVAL '1' MINUTE\n"  \
+    ") WITH (\n"                                                            \
+    "  'connector' = 'kafka',\n"                                            \
+    "  'topic' = 'parcel.delivered',\n"                                     \
+    "  'properties.bootstrap.servers' = 'broker-1:9092',\n"                 \
+    "  'format' = 'avro'\n"                                                 \
+    ");\n"
+
+/* A print sink for the per-page counts of several rows. */
+#define PAGE_SINK                                                           \
+    "CREATE TABLE page_stats (\n"                                           \
+    "  page STRING,\n"                                                      \
+    "  views BIGINT\n"                                                      \
+    ") WITH ('connector' = 'print');\n"
+
+/* ---- scripts that parse and bind ------------------------------------------ */
+
+typedef struct ok_case {
+    const char *name;
+    const char *sql;
+    int nstmts;                /* statements parsed (script->stmts.n) */
+} ok_case_t;
+
+static const ok_case_t ok_cases[] = {
+    /* ---- connectors ---- */
+    {"mysql_cdc_metadata",
+     "CREATE TABLE shipments (\n"
+     "  shipment_id BIGINT,\n"
+     "  carrier STRING,\n"
+     "  weight_kg DECIMAL(8, 3),\n"
+     "  dest_city VARCHAR(40),\n"
+     "  shipped_at TIMESTAMP(3),\n"
+     "  db_name STRING METADATA FROM 'database_name' VIRTUAL,\n"
+     "  tbl_name STRING METADATA FROM 'table_name' VIRTUAL,\n"
+     "  changed_at TIMESTAMP_LTZ(3) METADATA FROM 'op_ts' VIRTUAL,\n"
+     "  PRIMARY KEY (shipment_id) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'mysql-cdc',\n"
+     "  'hostname' = 'db.logistics.local',\n"
+     "  'port' = '3306',\n"
+     "  'username' = 'flink_cdc',\n"
+     "  'password' = 'placeholder',\n"
+     "  'database-name' = 'logistics',\n"
+     "  'table-name' = 'shipments',\n"
+     "  'server-id' = '5401-5404',\n"
+     "  'scan.startup.mode' = 'initial'\n"
+     ");\n",
+     1},
+    {"mysql_cdc_regex_tables_latest",
+     "CREATE TABLE sharded_users (\n"
+     "  id BIGINT NOT NULL,\n"
+     "  email STRING,\n"
+     "  source_db STRING METADATA FROM 'database_name' VIRTUAL,\n"
+     "  source_table STRING METADATA FROM 'table_name' VIRTUAL,\n"
+     "  PRIMARY KEY (id) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'mysql-cdc',\n"
+     "  'hostname' = '10.0.0.5',\n"
+     "  'port' = '3307',\n"
+     "  'username' = 'cdc',\n"
+     "  'password' = 'placeholder',\n"
+     "  'database-name' = 'users_[0-9]+',\n"
+     "  'table-name' = 'user_[0-9]+',\n"
+     "  'server-id' = '6001',\n"
+     "  'scan.startup.mode' = 'latest-offset',\n"
+     "  'scan.incremental.snapshot.chunk.size' = '4096'\n"
+     ");\n",
+     1},
+    {"mysql_cdc_metadata_without_from",
+     "CREATE TABLE audit_rows (\n"
+     "  row_id INT,\n"
+     "  note STRING,\n"
+     "  op_ts TIMESTAMP_LTZ(3) METADATA VIRTUAL,\n"
+     "  PRIMARY KEY (row_id) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'mysql-cdc',\n"
+     "  'hostname' = 'localhost', 'port' = '3306',\n"
+     "  'username' = 'u', 'password' = 'p',\n"
+     "  'database-name' = 'audit', 'table-name' = 'audit_rows'\n"
+     ");\n",
+     1},
+    {"jdbc_lookup_dimension", CUSTOMERS, 1},
+    {"jdbc_sink_buffered",
+     "CREATE TABLE daily_revenue (\n"
+     "  day_key DATE NOT NULL,\n"
+     "  revenue DECIMAL(20, 2),\n"
+     "  orders BIGINT,\n"
+     "  PRIMARY KEY (day_key) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'jdbc',\n"
+     "  'url' = 'jdbc:postgresql://pg.reporting:5432/reports',\n"
+     "  'table-name' = 'public.daily_revenue',\n"
+     "  'username' = 'writer',\n"
+     "  'password' = 'placeholder',\n"
+     "  'sink.buffer-flush.max-rows' = '500',\n"
+     "  'sink.buffer-flush.interval' = '1s',\n"
+     "  'sink.max-retries' = '5'\n"
+     ");\n",
+     1},
+    {"jdbc_lookup_partial_cache",
+     "CREATE TABLE products (\n"
+     "  sku STRING,\n"
+     "  title STRING,\n"
+     "  list_price DECIMAL(10, 2),\n"
+     "  PRIMARY KEY (sku) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'jdbc',\n"
+     "  'url' = 'jdbc:mysql://catalog-db:3306/shop?useSSL=false',\n"
+     "  'driver' = 'com.mysql.cj.jdbc.Driver',\n"
+     "  'table-name' = 'products',\n"
+     "  'lookup.cache' = 'PARTIAL',\n"
+     "  'lookup.partial-cache.max-rows' = '50000',\n"
+     "  'lookup.partial-cache.expire-after-write' = '10min',\n"
+     "  'lookup.cache.caching-missing-key' = 'false',\n"
+     "  'lookup.max-retries' = '2'\n"
+     ");\n",
+     1},
+    {"elasticsearch7_sink",
+     "CREATE TABLE carrier_weights (\n"
+     "  carrier STRING,\n"
+     "  dest_city STRING,\n"
+     "  total_kg DECIMAL(18, 3),\n"
+     "  PRIMARY KEY (carrier, dest_city) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'elasticsearch-7',\n"
+     "  'hosts' = 'http://es-1:9200;http://es-2:9200',\n"
+     "  'index' = 'carrier-weights',\n"
+     "  'document-id.key-delimiter' = '$',\n"
+     "  'sink.bulk-flush.max-actions' = '1000',\n"
+     "  'sink.bulk-flush.max-size' = '2mb',\n"
+     "  'sink.bulk-flush.interval' = '1s',\n"
+     "  'sink.bulk-flush.backoff.strategy' = 'CONSTANT',\n"
+     "  'sink.bulk-flush.backoff.max-retries' = '3',\n"
+     "  'sink.bulk-flush.backoff.delay' = '500ms'\n"
+     ");\n",
+     1},
+    {"elasticsearch7_dynamic_index",
+     "CREATE TABLE app_logs_es (\n"
+     "  log_day STRING,\n"
+     "  level STRING,\n"
+     "  message STRING\n"
+     ") WITH (\n"
+     "  'connector' = 'elasticsearch-7',\n"
+     "  'hosts' = 'https://search.internal:9243',\n"
+     "  'index' = 'app-logs-{log_day}',\n"
+     "  'username' = 'ingest',\n"
+     "  'password' = 'placeholder',\n"
+     "  'format' = 'json'\n"
+     ");\n",
+     1},
+    {"kafka_json_source", CLICKS, 1},
+    {"kafka_csv_properties",
+     "CREATE TABLE sensor_readings (\n"
+     "  sensor_id STRING,\n"
+     "  celsius DOUBLE,\n"
+     "  humidity FLOAT,\n"
+     "  read_at TIMESTAMP(3)\n"
+     ") WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'iot.readings;iot.readings.backfill',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'properties.group.id' = 'iot-1',\n"
+     "  'properties.auto.offset.reset' = 'earliest',\n"
+     "  'properties.security.protocol' = 'SASL_SSL',\n"
+     "  'scan.startup.mode' = 'timestamp',\n"
+     "  'scan.startup.timestamp-millis' = '1700000000000',\n"
+     "  'format' = 'csv',\n"
+     "  'csv.field-delimiter' = ';',\n"
+     "  'csv.ignore-parse-errors' = 'true'\n"
+     ");\n",
+     1},
+    {"kafka_debezium_json_metadata",
+     "CREATE TABLE inventory_changes (\n"
+     "  item_id INT,\n"
+     "  on_hand INT,\n"
+     "  topic_name STRING METADATA FROM 'topic' VIRTUAL,\n"
+     "  part INT METADATA FROM 'partition' VIRTUAL,\n"
+     "  kafka_ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp'\n"
+     ") WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'dbserver1.inventory.items',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'format' = 'debezium-json',\n"
+     "  'debezium-json.schema-include' = 'false'\n"
+     ");\n",
+     1},
+    {"upsert_kafka_sink",
+     "CREATE TABLE user_totals (\n"
+     "  user_id BIGINT,\n"
+     "  total_clicks BIGINT,\n"
+     "  last_seen TIMESTAMP(3),\n"
+     "  PRIMARY KEY (user_id) NOT ENFORCED\n"
+     ") WITH (\n"
+     "  'connector' = 'upsert-kafka',\n"
+     "  'topic' = 'user.totals',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'key.format' = 'json',\n"
+     "  'value.format' = 'json',\n"
+     "  'value.fields-include' = 'EXCEPT_KEY',\n"
+     "  'sink.buffer-flush.max-rows' = '1000',\n"
+     "  'sink.buffer-flush.interval' = '1s'\n"
+     ");\n",
+     1},
+    {"upsert_kafka_versioned", RATES, 1},
+    {"datagen_fields",
+     "CREATE TABLE fake_orders (\n"
+     "  order_id BIGINT,\n"
+     "  shop_id INT,\n"
+     "  price DOUBLE,\n"
+     "  coupon STRING,\n"
+     "  created TIMESTAMP(3)\n"
+     ") WITH (\n"
+     "  'connector' = 'datagen',\n"
+     "  'rows-per-second' = '200',\n"
+     "  'number-of-rows' = '100000',\n"
+     "  'fields.order_id.kind' = 'sequence',\n"
+     "  'fields.order_id.start' = '1',\n"
+     "  'fields.order_id.end' = '100000',\n"
+     "  'fields.shop_id.kind' = 'random',\n"
+     "  'fields.shop_id.min' = '1',\n"
+     "  'fields.shop_id.max' = '40',\n"
+     "  'fields.price.min' = '0.5',\n"
+     "  'fields.price.max' = '999.99',\n"
+     "  'fields.coupon.length' = '8',\n"
+     "  'fields.created.max-past' = '5s'\n"
+     ");\n",
+     1},
+    {"print_sink_options",
+     "CREATE TABLE debug_out (\n"
+     "  k STRING,\n"
+     "  v BIGINT\n"
+     ") WITH (\n"
+     "  'connector' = 'print',\n"
+     "  'print-identifier' = 'dbg',\n"
+     "  'standard-error' = 'true',\n"
+     "  'sink.parallelism' = '1'\n"
+     ");\n",
+     1},
+    {"blackhole_sink_like",
+     CLICKS
+     "CREATE TABLE clicks_discard WITH ('connector' = 'blackhole')\n"
+     "LIKE clicks (EXCLUDING ALL);\n",
+     2},
+    {"filesystem_partitioned",
+     "CREATE TABLE click_archive (\n"
+     "  user_id BIGINT,\n"
+     "  page STRING,\n"
+     "  dt STRING,\n"
+     "  hr STRING\n"
+     ") PARTITIONED BY (dt, hr) WITH (\n"
+     "  'connector' = 'filesystem',\n"
+     "  'path' = 's3a://lake/raw/clicks',\n"
+     "  'format' = 'parquet',\n"
+     "  'sink.rolling-policy.file-size' = '128MB',\n"
+     "  'sink.partition-commit.trigger' = 'process-time',\n"
+     "  'sink.partition-commit.delay' = '1 h',\n"
+     "  'sink.partition-commit.policy.kind' = 'success-file'\n"
+     ");\n",
+     1},
+    {"filesystem_csv_source",
+     "CREATE TABLE zip_codes (\n"
+     "  zip CHAR(5),\n"
+     "  city STRING,\n"
+     "  state CHAR(2)\n"
+     ") WITH (\n"
+     "  'connector' = 'filesystem',\n"
+     "  'path' = 'file:///data/zip_codes.csv',\n"
+     "  'format' = 'csv',\n"
+     "  'csv.allow-comments' = 'true'\n"
+     ");\n",
+     1},
+
+    /* ---- types ---- */
+    {"types_numeric",
+     "CREATE TABLE numeric_zoo (\n"
+     "  c_bool BOOLEAN,\n"
+     "  c_tiny TINYINT,\n"
+     "  c_small SMALLINT,\n"
+     "  c_int INT,\n"
+     "  c_integer INTEGER,\n"
+     "  c_big BIGINT,\n"
+     "  c_dec DECIMAL(38, 18),\n"
+     "  c_dec_default DECIMAL,\n"
+     "  c_dec_p DECIMAL(10),\n"
+     "  c_dec_short DEC(6, 2),\n"
+     "  c_numeric NUMERIC(5, 0),\n"
+     "  c_float FLOAT,\n"
+     "  c_real REAL,\n"
+     "  c_double DOUBLE,\n"
+     "  c_double_precision DOUBLE PRECISION\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"types_character_binary",
+     "CREATE TABLE text_zoo (\n"
+     "  c_char CHAR,\n"
+     "  c_char10 CHAR(10),\n"
+     "  c_character CHARACTER(4),\n"
+     "  c_varchar VARCHAR(255),\n"
+     "  c_varying CHARACTER VARYING(20),\n"
+     "  c_string STRING,\n"
+     "  c_binary BINARY(16),\n"
+     "  c_varbinary VARBINARY(64),\n"
+     "  c_bytes BYTES\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"types_datetime",
+     "CREATE TABLE time_zoo (\n"
+     "  c_date DATE,\n"
+     "  c_time TIME,\n"
+     "  c_time3 TIME(3),\n"
+     "  c_ts TIMESTAMP,\n"
+     "  c_ts0 TIMESTAMP(0),\n"
+     "  c_ts9 TIMESTAMP(9),\n"
+     "  c_ts_without TIMESTAMP(6) WITHOUT TIME ZONE,\n"
+     "  c_ltz TIMESTAMP_LTZ(3),\n"
+     "  c_ltz_default TIMESTAMP_LTZ,\n"
+     "  c_ltz_long TIMESTAMP(3) WITH LOCAL TIME ZONE\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"types_nested",
+     "CREATE TABLE profile_docs (\n"
+     "  id BIGINT,\n"
+     "  address ROW<street STRING, zip INT, geo ROW<lat DOUBLE, lon DOUBLE>>,\n"
+     "  contact ROW(phone STRING, email STRING),\n"
+     "  tags ARRAY<STRING>,\n"
+     "  scores MAP<STRING, DOUBLE>,\n"
+     "  history ARRAY<ROW<at TIMESTAMP(3), what STRING>>,\n"
+     "  buckets MAP<INT, ARRAY<BIGINT>>,\n"
+     "  flags BOOLEAN ARRAY\n"
+     ") WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'profiles',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'format' = 'json'\n"
+     ");\n",
+     1},
+    {"types_not_null",
+     "CREATE TABLE strict_rows (\n"
+     "  id BIGINT NOT NULL,\n"
+     "  label VARCHAR(10) NOT NULL,\n"
+     "  maybe INT NULL,\n"
+     "  items ARRAY<INT NOT NULL> NOT NULL,\n"
+     "  attrs MAP<STRING NOT NULL, STRING>,\n"
+     "  pos ROW<x INT NOT NULL, y INT NOT NULL>\n"
+     ") WITH ('connector' = 'blackhole');\n",
+     1},
+    {"types_interval_columns",
+     "CREATE TABLE durations (\n"
+     "  d1 INTERVAL DAY,\n"
+     "  d2 INTERVAL DAY TO SECOND,\n"
+     "  d3 INTERVAL YEAR TO MONTH,\n"
+     "  d4 INTERVAL HOUR TO MINUTE\n"
+     ") WITH ('connector' = 'blackhole');\n",
+     1},
+
+    /* ---- columns, keys, watermarks ---- */
+    {"computed_columns",
+     "CREATE TABLE order_lines (\n"
+     "  line_id BIGINT,\n"
+     "  qty INT,\n"
+     "  unit_price DECIMAL(10, 2),\n"
+     "  epoch_ms BIGINT,\n"
+     "  raw_total STRING,\n"
+     "  line_total AS qty * unit_price,\n"
+     "  with_tax AS qty * unit_price * 1.2,\n"
+     "  total_num AS CAST(raw_total AS DECIMAL(12, 2)),\n"
+     "  created AS TO_TIMESTAMP(FROM_UNIXTIME(epoch_ms / 1000)),\n"
+     "  pt AS PROCTIME()\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"watermark_on_computed_column",
+     "CREATE TABLE meter_ticks (\n"
+     "  meter STRING,\n"
+     "  kwh DOUBLE,\n"
+     "  ts_text STRING,\n"
+     "  tick_time AS TO_TIMESTAMP(ts_text, 'yyyy-MM-dd HH:mm:ss'),\n"
+     "  WATERMARK FOR tick_time AS tick_time - INTERVAL '30' SECOND\n"
+     ") WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'meters',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'format' = 'json'\n"
+     ");\n",
+     1},
+    {"watermark_on_ltz_from_epoch",
+     "CREATE TABLE app_events (\n"
+     "  evt STRING,\n"
+     "  epoch_ms BIGINT,\n"
+     "  evt_time AS TO_TIMESTAMP_LTZ(epoch_ms, 3),\n"
+     "  WATERMARK FOR evt_time AS evt_time - INTERVAL '1' SECOND\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"watermark_strictly_ascending",
+     "CREATE TABLE ledger (\n"
+     "  entry_id BIGINT,\n"
+     "  booked_at TIMESTAMP(3) NOT NULL,\n"
+     "  WATERMARK FOR booked_at AS booked_at\n"
+     ") WITH ('connector' = 'datagen');\n",
+     1},
+    {"primary_key_inline",
+     "CREATE TABLE sessions (\n"
+     "  session_id STRING PRIMARY KEY NOT ENFORCED,\n"
+     "  user_id BIGINT,\n"
+     "  started TIMESTAMP(3)\n"
+     ") WITH ('connector' = 'blackhole');\n",
+     1},
+    {"primary_key_named_constraint",
+     "CREATE TABLE stock_levels (\n"
+     "  warehouse_id INT NOT NULL,\n"
+     "  sku STRING NOT NULL,\n"
+     "  units INT,\n"
+     "  CONSTRAINT pk_stock PRIMARY KEY (warehouse_id, sku) NOT ENFORCED\n"
+     ") WITH ('connector' = 'blackhole');\n",
+     1},
+    {"comments_on_columns_and_table",
+     "CREATE TABLE tariffs (\n"
+     "  code STRING COMMENT 'tariff code, e.g. ''T1''',\n"
+     "  cents INT COMMENT 'price per unit',\n"
+     "  valid_from DATE\n"
+     ") COMMENT 'tariffs imported nightly'\n"
+     "WITH ('connector' = 'filesystem', 'path' = '/data/tariffs', "
+     "'format' = 'json');\n",
+     1},
+    {"partitioned_by_with_comment",
+     "CREATE TABLE metrics_by_day (\n"
+     "  host STRING,\n"
+     "  cpu DOUBLE,\n"
+     "  day_key STRING\n"
+     ") COMMENT 'host metrics'\n"
+     "PARTITIONED BY (day_key)\n"
+     "WITH ('connector' = 'filesystem', 'path' = 'hdfs:///metrics', "
+     "'format' = 'orc');\n",
+     1},
+    {"like_overwriting_options",
+     CLICKS
+     "CREATE TABLE clicks_replay WITH (\n"
+     "  'scan.startup.mode' = 'latest-offset',\n"
+     "  'properties.group.id' = 'replayer'\n"
+     ") LIKE clicks (OVERWRITING OPTIONS);\n",
+     2},
+    {"like_including_excluding",
+     CLICKS
+     "CREATE TABLE clicks_copy (\n"
+     "  session_key STRING\n"
+     ") WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'web.clicks.copy',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'format' = 'json'\n"
+     ") LIKE clicks (\n"
+     "  INCLUDING GENERATED\n"
+     "  INCLUDING WATERMARKS\n"
+     "  EXCLUDING OPTIONS\n"
+     ");\n",
+     2},
+    {"create_temporary_if_not_exists",
+     "CREATE TEMPORARY TABLE IF NOT EXISTS tmp_numbers (\n"
+     "  n INT\n"
+     ") WITH ('connector' = 'datagen', 'number-of-rows' = '10');\n"
+     "CREATE TEMPORARY TABLE IF NOT EXISTS tmp_numbers (\n"
+     "  n INT\n"
+     ") WITH ('connector' = 'datagen');\n"
+     "SELECT n FROM tmp_numbers;\n",
+     3},
+    {"create_table_as_select",
+     CLICKS
+     "CREATE TABLE long_visits WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  'topic' = 'web.long-visits',\n"
+     "  'properties.bootstrap.servers' = 'kafka:9092',\n"
+     "  'format' = 'json'\n"
+     ") AS SELECT user_id, page, duration_ms FROM clicks\n"
+     "WHERE duration_ms > 60000;\n"
+     "SELECT user_id FROM long_visits;\n",
+     3},
+    {"create_view_and_select",
+     CLICKS
+     "CREATE VIEW landing_clicks AS\n"
+     "SELECT user_id, page, click_ts FROM clicks WHERE page LIKE '/landing/%';\n"
+     "SELECT page, COUNT(*) AS n FROM landing_clicks GROUP BY page;\n",
+     3},
+    {"create_view_column_list",
+     PAYMENTS
+     "CREATE VIEW settled (pid, amt, cur) COMMENT 'settled payments only' AS\n"
+     "SELECT pay_id, amount, currency FROM payments WHERE status = 'SETTLED';\n"
+     "SELECT cur, SUM(amt) FROM settled GROUP BY cur;\n",
+     3},
+    {"create_temporary_view_if_not_exists",
+     CLICKS
+     "CREATE TEMPORARY VIEW IF NOT EXISTS bounces AS\n"
+     "SELECT * FROM clicks WHERE duration_ms < 1000;\n"
+     "CREATE TEMPORARY VIEW IF NOT EXISTS bounces AS SELECT 1 AS one;\n"
+     "SELECT page FROM bounces;\n",
+     4},
+    {"drop_table_and_recreate",
+     "CREATE TABLE scratch (a INT) WITH ('connector' = 'blackhole');\n"
+     "DROP TABLE scratch;\n"
+     "CREATE TABLE scratch (a INT, b STRING) WITH ('connector' = 'blackhole');\n"
+     "INSERT INTO scratch VALUES (1, 'one');\n",
+     4},
+    {"drop_if_exists_missing",
+     "DROP TABLE IF EXISTS never_created;\n"
+     "DROP VIEW IF EXISTS never_created_view;\n"
+     "DROP TEMPORARY TABLE IF EXISTS tmp_missing;\n",
+     3},
+    {"drop_view",
+     CLICKS
+     "CREATE VIEW home_clicks AS SELECT * FROM clicks WHERE page = '/';\n"
+     "DROP VIEW home_clicks;\n"
+     "DROP VIEW IF EXISTS home_clicks;\n",
+     4},
+    {"drop_temporary_table",
+     "CREATE TEMPORARY TABLE t_tmp (x INT) WITH ('connector' = 'datagen');\n"
+     "DROP TEMPORARY TABLE t_tmp;\n",
+     2},
+
+    /* ---- INSERT and statement sets ---- */
+    {"insert_select",
+     CLICKS PAGE_SINK
+     "INSERT INTO page_stats SELECT page, COUNT(*) FROM clicks GROUP BY page;\n",
+     3},
+    {"insert_column_list",
+     CLICKS
+     "CREATE TABLE visit_log (\n"
+     "  uid BIGINT, url STRING, note STRING, seen TIMESTAMP(3)\n"
+     ") WITH ('connector' = 'print');\n"
+     "INSERT INTO visit_log (uid, url, seen)\n"
+     "SELECT user_id, page, click_ts FROM clicks;\n",
+     3},
+    {"insert_values",
+     "CREATE TABLE currencies (\n"
+     "  code CHAR(3), name STRING, minor_units INT, since DATE\n"
+     ") WITH ('connector' = 'print');\n"
+     "INSERT INTO currencies VALUES\n"
+     "  ('EUR', 'Euro', 2, DATE '1999-01-01'),\n"
+     "  ('JPY', 'Yen', 0, DATE '1871-06-27'),\n"
+     "  ('KWD', 'Kuwaiti dinar', 3, NULL);\n",
+     2},
+    {"insert_values_with_column_list",
+     "CREATE TABLE kv_sink (k STRING, v BIGINT, note STRING)\n"
+     "WITH ('connector' = 'blackhole');\n"
+     "INSERT INTO kv_sink (v, k) VALUES (1, 'a'), (2, 'b');\n",
+     2},
+    {"insert_from_view",
+     CLICKS PAGE_SINK
+     "CREATE VIEW page_counts AS\n"
+     "SELECT page, COUNT(*) AS views FROM clicks GROUP BY page;\n"
+     "INSERT INTO page_stats SELECT * FROM page_counts;\n",
+     4},
+    {"insert_with_sink_hint",
+     CLICKS PAGE_SINK
+     "INSERT INTO page_stats /*+ OPTIONS('sink.parallelism' = '2') */\n"
+     "SELECT page, COUNT(user_id) FROM clicks GROUP BY page;\n",
+     3},
+    {"insert_into_partition",
+     "CREATE TABLE daily_files (msg STRING, dt STRING) PARTITIONED BY (dt)\n"
+     "WITH ('connector' = 'filesystem', 'path' = '/tmp/out', 'format' = 'json');\n"
+     "INSERT INTO daily_files PARTITION (dt = '2024-05-01') SELECT 'hello';\n",
+     2},
+    {"insert_overwrite",
+     "CREATE TABLE snapshot_files (k INT, v STRING)\n"
+     "WITH ('connector' = 'filesystem', 'path' = '/tmp/snap', 'format' = 'csv');\n"
+     "INSERT OVERWRITE snapshot_files VALUES (1, 'x');\n",
+     2},
+    {"insert_widening_types",
+     "CREATE TABLE wide_sink (a BIGINT, b DECIMAL(20, 4), c DOUBLE, d STRING)\n"
+     "WITH ('connector' = 'blackhole');\n"
+     "INSERT INTO wide_sink SELECT CAST(1 AS TINYINT), 12.5, 3, 'x';\n",
+     2},
+    {"execute_statement_set",
+     CLICKS PAGE_SINK
+     "CREATE TABLE user_stats (user_id BIGINT, views BIGINT)\n"
+     "WITH ('connector' = 'print');\n"
+     "EXECUTE STATEMENT SET\n"
+     "BEGIN\n"
+     "  INSERT INTO page_stats SELECT page, COUNT(*) FROM clicks GROUP BY page;\n"
+     "  INSERT INTO user_stats\n"
+     "    SELECT user_id, COUNT(*) FROM clicks GROUP BY user_id;\n"
+     "END;\n",
+     4},
+    {"begin_statement_set_end",
+     CLICKS PAGE_SINK
+     "BEGIN STATEMENT SET;\n"
+     "INSERT INTO page_stats SELECT page, 1 FROM clicks;\n"
+     "INSERT INTO page_stats SELECT referrer, 2 FROM clicks;\n"
+     "END;\n",
+     6},
+    {"explain_statement_set",
+     CLICKS PAGE_SINK
+     "EXPLAIN STATEMENT SET BEGIN\n"
+     "  INSERT INTO page_stats SELECT page, 1 FROM clicks;\n"
+     "END;\n",
+     3},
+    {"execute_insert",
+     CLICKS PAGE_SINK
+     "EXECUTE INSERT INTO page_stats SELECT page, 0 FROM clicks;\n",
+     3},
+
+    /* ---- SET, RESET, SHOW, DESCRIBE, EXPLAIN, USE ---- */
+    {"set_quoted",
+     "SET 'execution.checkpointing.interval' = '30s';\n"
+     "SET 'table.exec.state.ttl' = '1 h';\n"
+     "SET 'pipeline.name' = 'nightly; rebuild';\n",
+     3},
+    {"set_legacy_unquoted",
+     "SET execution.runtime-mode = streaming;\n"
+     "SET parallelism.default=4;\n"
+     "SET table.local-time-zone = 'Europe/Berlin';\n",
+     3},
+    {"set_list_and_reset",
+     "SET;\n"
+     "RESET 'table.exec.mini-batch.enabled';\n"
+     "RESET;\n",
+     3},
+    {"show_statements",
+     CLICKS
+     "CREATE VIEW v_pages AS SELECT page FROM clicks;\n"
+     "SHOW TABLES;\n"
+     "SHOW VIEWS;\n"
+     "SHOW FUNCTIONS;\n"
+     "SHOW USER FUNCTIONS;\n"
+     "SHOW JOBS;\n"
+     "SHOW CATALOGS;\n"
+     "SHOW DATABASES;\n"
+     "SHOW CURRENT CATALOG;\n"
+     "SHOW CURRENT DATABASE;\n"
+     "SHOW TABLES LIKE 'cl%';\n",
+     12},
+    {"show_create_and_describe",
+     CLICKS
+     "CREATE VIEW v_refs AS SELECT referrer FROM clicks;\n"
+     "SHOW CREATE TABLE clicks;\n"
+     "SHOW CREATE VIEW v_refs;\n"
+     "SHOW COLUMNS FROM clicks;\n"
+     "DESCRIBE clicks;\n"
+     "DESC v_refs;\n"
+     "DESCRIBE EXTENDED clicks;\n",
+     8},
+    {"explain_forms",
+     CLICKS PAGE_SINK
+     "EXPLAIN PLAN FOR SELECT page FROM clicks WHERE duration_ms > 10;\n"
+     "EXPLAIN CHANGELOG_MODE SELECT page, COUNT(*) FROM clicks GROUP BY page;\n"
+     "EXPLAIN ESTIMATED_COST, CHANGELOG_MODE\n"
+     "  INSERT INTO page_stats SELECT page, 1 FROM clicks;\n"
+     "EXPLAIN SELECT 1;\n",
+     6},
+    {"use_database",
+     "USE default_database;\n"
+     "USE default_catalog.default_database;\n"
+     "USE CATALOG default_catalog;\n",
+     3},
+    {"qualified_table_names",
+     "CREATE TABLE default_catalog.default_database.qualified_t (a INT)\n"
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM default_database.qualified_t;\n"
+     "SELECT q.a FROM default_catalog.default_database.qualified_t AS q;\n",
+     3},
+    {"help_and_quit_words_as_statements",
+     "HELP;\n",
+     1},
+    {"reference_job",
+     "SET 'execution.checkpointing.interval' = '10min';\n"
+     "SET 'execution.checkpointing.tolerable-failed-checkpoints' = '100';\n"
+     "SET 'restart-strategy' = 'fixed-delay';\n"
+     "SET 'table.exec.mini-batch.enabled' = 'true';\n"
+     "SET 'table.exec.mini-batch.allow-latency' = '2s';\n"
+     "SET 'table.exec.mini-batch.size' = '5000';\n"
+     "SET 'table.optimizer.distinct-agg.split.enabled' = 'true';\n"
+     "SET 'state.backend' = 'rocksdb';\n"
+     "CREATE TABLE bill_info (\n"
+     "  billCode STRING, serviceCode STRING, accountPeriod STRING,\n"
+     "  subjectName STRING, subjectCode STRING, occurDate TIMESTAMP,\n"
+     "  amt DECIMAL(11,2), status STRING,\n"
+     "  proc_time AS PROCTIME()\n"
+     ") WITH ('connector' = 'mysql-cdc', 'hostname' = 'mysql-a',\n"
+     "        'port' = '3307', 'username' = 'cdc', 'password' = 'x',\n"
+     "        'database-name' = 'cdc', 'table-name' = 'bill_info');\n"
+     "CREATE TABLE order_info (\n"
+     "  orderCode STRING, serviceCode STRING, accountPeriod STRING,\n"
+     "  subjectName STRING, subjectCode STRING, occurDate TIMESTAMP,\n"
+     "  amt DECIMAL(11,2), status STRING,\n"
+     "  proc_time AS PROCTIME()\n"
+     ") WITH ('connector' = 'mysql-cdc', 'hostname' = 'mysql-a',\n"
+     "        'port' = '3307', 'username' = 'cdc', 'password' = 'x',\n"
+     "        'database-name' = 'cdc', 'table-name' = 'order_info');\n"
+     "CREATE TABLE subject_info (\n"
+     "  code VARCHAR(32) NOT NULL, name VARCHAR(64) NOT NULL,\n"
+     "  PRIMARY KEY (code) NOT ENFORCED\n"
+     ") WITH ('connector' = 'jdbc',\n"
+     "        'url' = 'jdbc:mysql://mysql-b:3307/spd?useSSL=false&autoReconnect=true',\n"
+     "        'driver' = 'com.mysql.cj.jdbc.Driver', 'table-name' = 'subject',\n"
+     "        'username' = 'spd', 'password' = 'x',\n"
+     "        'lookup.cache.max-rows' = '3000', 'lookup.cache.ttl' = '10s',\n"
+     "        'lookup.max-retries' = '3');\n"
+     "CREATE TABLE income_distribution (\n"
+     "  serviceCode STRING, accountPeriod STRING, subjectCode STRING,\n"
+     "  subjectName STRING, amt DECIMAL(13,2),\n"
+     "  PRIMARY KEY (serviceCode, accountPeriod, subjectCode) NOT ENFORCED\n"
+     ") WITH ('connector' = 'elasticsearch-7', 'hosts' = 'http://es:9200',\n"
+     "        'index' = 'income_distribution',\n"
+     "        'sink.bulk-flush.backoff.strategy' = 'EXPONENTIAL');\n"
+     "INSERT INTO income_distribution\n"
+     "SELECT t1.serviceCode, t1.accountPeriod, t1.subjectCode, t1.subjectName,\n"
+     "       SUM(amt) AS amt\n"
+     "FROM (\n"
+     "  SELECT b.serviceCode, b.accountPeriod, b.subjectCode,\n"
+     "         s.name AS subjectName, SUM(amt) AS amt\n"
+     "  FROM bill_info AS b\n"
+     "  JOIN subject_info FOR SYSTEM_TIME AS OF b.proc_time s\n"
+     "    ON b.subjectCode = s.code\n"
+     "  GROUP BY b.serviceCode, b.accountPeriod, b.subjectCode, s.name\n"
+     "  UNION ALL\n"
+     "  SELECT b.serviceCode, b.accountPeriod, b.subjectCode,\n"
+     "         s.name AS subjectName, SUM(amt) AS amt\n"
+     "  FROM order_info AS b\n"
+     "  JOIN subject_info FOR SYSTEM_TIME AS OF b.proc_time s\n"
+     "    ON b.subjectCode = s.code\n"
+     "  GROUP BY b.serviceCode, b.accountPeriod, b.subjectCode, s.name\n"
+     ") AS t1\n"
+     "GROUP BY t1.serviceCode, t1.accountPeriod, t1.subjectCode, t1.subjectName;\n",
+     13},
+
+    /* ---- projections and predicates ---- */
+    {"select_star", CLICKS "SELECT * FROM clicks;\n", 2},
+    {"select_qualified_star",
+     CLICKS "SELECT c.*, c.page AS again FROM clicks AS c;\n", 2},
+    {"select_distinct",
+     CLICKS "SELECT DISTINCT page, referrer FROM clicks;\n", 2},
+    {"select_without_from",
+     "SELECT 1 + 2 AS three, 'abc' AS s, TRUE AND NOT FALSE AS b;\n", 1},
+    {"where_and_or_not",
+     CLICKS
+     "SELECT user_id FROM clicks\n"
+     "WHERE (page = '/cart' OR page = '/checkout')\n"
+     "  AND NOT (duration_ms < 100)\n"
+     "  AND referrer <> 'bot';\n",
+     2},
+    {"where_is_null",
+     CLICKS
+     "SELECT page FROM clicks WHERE referrer IS NULL OR user_id IS NOT NULL;\n",
+     2},
+    {"where_is_true_false_distinct",
+     CLICKS
+     "SELECT page FROM clicks\n"
+     "WHERE (duration_ms > 10) IS TRUE\n"
+     "  AND (page = '/') IS NOT FALSE\n"
+     "  AND referrer IS DISTINCT FROM page\n"
+     "  AND user_id IS NOT DISTINCT FROM 42;\n",
+     2},
+    {"where_between",
+     PAYMENTS
+     "SELECT pay_id FROM payments\n"
+     "WHERE amount BETWEEN 10 AND 99.99\n"
+     "  AND cust_id NOT BETWEEN 1000 AND 1999\n"
+     "  AND paid_at BETWEEN TIMESTAMP '2024-01-01 00:00:00'\n"
+     "                  AND TIMESTAMP '2024-12-31 23:59:59.999';\n",
+     2},
+    {"where_between_symmetric",
+     PAYMENTS
+     "SELECT pay_id FROM payments WHERE amount BETWEEN SYMMETRIC 500 AND 5;\n",
+     2},
+    {"where_in_list",
+     PAYMENTS
+     "SELECT pay_id FROM payments\n"
+     "WHERE currency IN ('EUR', 'USD', 'GBP')\n"
+     "  AND status NOT IN ('FAILED', 'VOIDED')\n"
+     "  AND cust_id IN (1, 2, 3);\n",
+     2},
+    {"where_in_subquery",
+     PAYMENTS CUSTOMERS
+     "SELECT pay_id, amount FROM payments\n"
+     "WHERE cust_id IN (SELECT cust_id FROM customers WHERE tier = 'gold');\n",
+     3},
+    {"where_not_in_subquery",
+     PAYMENTS CUSTOMERS
+     "SELECT pay_id FROM payments\n"
+     "WHERE cust_id NOT IN (SELECT cust_id FROM customers WHERE region = 'EU');\n",
+     3},
+    {"where_exists_correlated",
+     PAYMENTS CUSTOMERS
+     "SELECT c.cust_name FROM customers AS c\n"
+     "WHERE EXISTS (SELECT 1 FROM payments AS p\n"
+     "              WHERE p.cust_id = c.cust_id AND p.amount > 1000);\n",
+     3},
+    {"where_like",
+     CLICKS
+     "SELECT page FROM clicks\n"
+     "WHERE page LIKE '/product/%'\n"
+     "  AND referrer NOT LIKE '%google%'\n"
+     "  AND page LIKE '/a!_b%' ESCAPE '!';\n",
+     2},
+    {"where_similar_to",
+     CLICKS
+     "SELECT page FROM clicks WHERE page SIMILAR TO '/(cart|checkout)%'\n"
+     "  AND referrer NOT SIMILAR TO 'http://%';\n",
+     2},
+    {"scalar_subquery",
+     PAYMENTS
+     "SELECT pay_id, amount - (SELECT MIN(amount) FROM payments) AS above_min\n"
+     "FROM payments;\n",
+     2},
+
+    /* ---- expressions and functions ---- */
+    {"case_searched",
+     PAYMENTS
+     "SELECT pay_id,\n"
+     "  CASE WHEN amount >= 1000 THEN 'large'\n"
+     "       WHEN amount >= 100 THEN 'medium'\n"
+     "       ELSE 'small' END AS size_class\n"
+     "FROM payments;\n",
+     2},
+    {"case_simple",
+     PAYMENTS
+     "SELECT CASE currency WHEN 'EUR' THEN 1 WHEN 'USD' THEN 2 END AS cur_no,\n"
+     "       CASE status WHEN 'OK' THEN TRUE ELSE FALSE END AS ok\n"
+     "FROM payments;\n",
+     2},
+    {"case_nested_in_aggregate",
+     PAYMENTS
+     "SELECT cust_id,\n"
+     "  SUM(CASE WHEN status = 'REFUND' THEN -amount ELSE amount END) AS net\n"
+     "FROM payments GROUP BY cust_id;\n",
+     2},
+    {"cast_and_try_cast",
+     CLICKS
+     "SELECT CAST(user_id AS STRING) AS uid,\n"
+     "       CAST(duration_ms AS DECIMAL(10, 1)) AS d,\n"
+     "       TRY_CAST(referrer AS INT) AS ref_no,\n"
+     "       CAST('2024-03-01' AS DATE) AS day_one,\n"
+     "       CAST(click_ts AS TIMESTAMP(0)) AS ts0,\n"
+     "       CAST(click_ts AS STRING) AS ts_text\n"
+     "FROM clicks;\n",
+     2},
+    {"coalesce_if_nullif",
+     CLICKS
+     "SELECT COALESCE(referrer, 'direct') AS ref,\n"
+     "       IF(duration_ms > 5000, 'long', 'short') AS visit,\n"
+     "       NULLIF(page, '') AS page_or_null,\n"
+     "       IFNULL(duration_ms, 0) AS dur\n"
+     "FROM clicks;\n",
+     2},
+    {"string_functions",
+     CLICKS
+     "SELECT CONCAT(page, '?ref=', referrer) AS url,\n"
+     "       CONCAT_WS('/', 'users', CAST(user_id AS STRING), page) AS path,\n"
+     "       page || '#top' AS anchor,\n"
+     "       UPPER(page), LOWER(referrer),\n"
+     "       CHAR_LENGTH(page) AS len,\n"
+     "       REPLACE(page, '/', '_') AS flat,\n"
+     "       REGEXP_EXTRACT(page, '/product/([0-9]+)', 1) AS product_id,\n"
+     "       REGEXP_REPLACE(referrer, '^https?://', '') AS host,\n"
+     "       INITCAP(referrer), LPAD(page, 20, '.'), REVERSE(page)\n"
+     "FROM clicks;\n",
+     2},
+    {"substring_forms",
+     CLICKS
+     "SELECT SUBSTRING(page, 2) AS a,\n"
+     "       SUBSTRING(page, 2, 5) AS b,\n"
+     "       SUBSTRING(page FROM 2) AS c,\n"
+     "       SUBSTRING(page FROM 2 FOR 5) AS d,\n"
+     "       SUBSTR(referrer, 1, 3) AS e\n"
+     "FROM clicks;\n",
+     2},
+    {"trim_forms",
+     CLICKS
+     "SELECT TRIM(page) AS a,\n"
+     "       TRIM(BOTH '/' FROM page) AS b,\n"
+     "       TRIM(LEADING ' ' FROM referrer) AS c,\n"
+     "       TRIM(TRAILING FROM referrer) AS d,\n"
+     "       LTRIM(page), RTRIM(page)\n"
+     "FROM clicks;\n",
+     2},
+    {"position_and_overlay",
+     CLICKS
+     "SELECT POSITION('/' IN page) AS first_slash,\n"
+     "       OVERLAY(page PLACING '***' FROM 2 FOR 3) AS masked,\n"
+     "       LOCATE('x', page) AS loc\n"
+     "FROM clicks;\n",
+     2},
+    {"date_time_functions",
+     CLICKS
+     "SELECT DATE_FORMAT(click_ts, 'yyyy-MM-dd HH:00') AS hour_key,\n"
+     "       TO_TIMESTAMP('2024-06-01 08:00:00') AS t1,\n"
+     "       TO_DATE('2024-06-01') AS d1,\n"
+     "       EXTRACT(DAY FROM click_ts) AS dom,\n"
+     "       EXTRACT(YEAR FROM click_ts) AS yr,\n"
+     "       FLOOR(click_ts TO HOUR) AS hour_start,\n"
+     "       CEIL(click_ts TO DAY) AS next_day,\n"
+     "       TIMESTAMPDIFF(DAY, click_ts, CURRENT_TIMESTAMP) AS age_days,\n"
+     "       TIMESTAMPADD(MINUTE, 15, click_ts) AS plus15\n"
+     "FROM clicks;\n",
+     2},
+    {"epoch_functions",
+     CLICKS
+     "SELECT UNIX_TIMESTAMP() AS now_s,\n"
+     "       UNIX_TIMESTAMP('2024-01-01 00:00:00') AS jan1,\n"
+     "       FROM_UNIXTIME(1700000000) AS then_text,\n"
+     "       FROM_UNIXTIME(1700000000, 'yyyy-MM-dd') AS then_day,\n"
+     "       TO_TIMESTAMP_LTZ(1700000000000, 3) AS then_ltz\n"
+     "FROM clicks;\n",
+     2},
+    {"current_time_functions",
+     "SELECT CURRENT_TIMESTAMP AS a, LOCALTIMESTAMP AS b, NOW() AS c,\n"
+     "       CURRENT_DATE AS d, CURRENT_TIME AS e, LOCALTIME AS f,\n"
+     "       CURRENT_ROW_TIMESTAMP() AS g;\n",
+     1},
+    {"time_unit_functions",
+     CLICKS
+     "SELECT YEAR(click_ts), QUARTER(click_ts), MONTH(click_ts),\n"
+     "       WEEK(click_ts), DAYOFMONTH(click_ts), DAYOFWEEK(click_ts),\n"
+     "       HOUR(click_ts), MINUTE(click_ts), SECOND(click_ts)\n"
+     "FROM clicks;\n",
+     2},
+    {"numeric_functions",
+     PAYMENTS
+     "SELECT ABS(amount) AS a, MOD(pay_id, 16) AS shard,\n"
+     "       ROUND(amount, 1) AS r, CEIL(amount) AS c, FLOOR(amount) AS f,\n"
+     "       POWER(2, 10) AS p, SQRT(16.0) AS s, LN(2.0), LOG10(100),\n"
+     "       SIGN(-3), TRUNCATE(amount, 0), RAND(), PI()\n"
+     "FROM payments;\n",
+     2},
+    {"arithmetic_precedence",
+     PAYMENTS
+     "SELECT amount * 100 / 3 - 1 + pay_id % 7 AS x,\n"
+     "       -amount AS neg, +amount AS pos, -(-(amount)) AS twice\n"
+     "FROM payments;\n",
+     2},
+    {"greatest_least_hash",
+     PAYMENTS
+     "SELECT GREATEST(amount, 0), LEAST(pay_id, 100), MD5(order_no),\n"
+     "       SHA256(order_no), TO_BASE64(order_no), UUID()\n"
+     "FROM payments;\n",
+     2},
+    {"collection_constructors",
+     CLICKS
+     "SELECT ARRAY[page, referrer] AS pair,\n"
+     "       MAP['page', page, 'ref', referrer] AS m,\n"
+     "       ROW(user_id, page) AS r,\n"
+     "       ARRAY[1, 2, 3][2] AS second,\n"
+     "       CARDINALITY(ARRAY[1, 2]) AS n\n"
+     "FROM clicks;\n",
+     2},
+    {"nested_field_access",
+     "CREATE TABLE devices (\n"
+     "  dev_id STRING,\n"
+     "  info ROW<vendor STRING, fw ROW<major INT, minor INT>>,\n"
+     "  labels MAP<STRING, STRING>,\n"
+     "  temps ARRAY<DOUBLE>\n"
+     ") WITH ('connector' = 'datagen');\n"
+     "SELECT dev_id, info.vendor, d.info.fw.major, labels['site'],\n"
+     "       temps[1]\n"
+     "FROM devices AS d;\n",
+     2},
+    {"json_functions",
+     CLICKS
+     "SELECT JSON_VALUE(referrer, '$.campaign') AS campaign,\n"
+     "       JSON_EXISTS(referrer, '$.utm') AS has_utm,\n"
+     "       JSON_QUERY(referrer, '$.tags') AS tags\n"
+     "FROM clicks;\n",
+     2},
+
+    /* ---- literals ---- */
+    {"literals_typed",
+     "SELECT DATE '2024-02-29' AS d,\n"
+     "       TIME '23:59:59' AS t,\n"
+     "       TIMESTAMP '2024-02-29 12:00:00.123' AS ts,\n"
+     "       X'0A1B' AS bin,\n"
+     "       x'ff' AS bin_lower,\n"
+     "       NULL AS nothing;\n",
+     1},
+    {"literals_numeric",
+     "SELECT -5 AS neg, 3.25 AS dec, .5 AS half, 1.5e3 AS dbl,\n"
+     "       2E-4 AS small, -7.0E+2 AS neg_dbl, 9223372036854775807 AS big,\n"
+     "       12345678901234567890123 AS huge_decimal;\n",
+     1},
+    {"literals_interval",
+     CLICKS
+     "SELECT click_ts + INTERVAL '10' MINUTE AS a,\n"
+     "       click_ts - INTERVAL '2' HOURS AS b,\n"
+     "       click_ts + INTERVAL '1 10:00:00' DAY TO SECOND AS c,\n"
+     "       click_ts + INTERVAL '3' DAYS AS d,\n"
+     "       click_ts - INTERVAL '1-6' YEAR TO MONTH AS e,\n"
+     "       click_ts + INTERVAL '90' SECONDS AS f,\n"
+     "       click_ts + INTERVAL '5:30' HOUR TO MINUTE AS g,\n"
+     "       click_ts + INTERVAL '250' SECOND(3) AS h\n"
+     "FROM clicks;\n",
+     2},
+    {"literals_strings",
+     "SELECT 'it''s' AS quoted, '' AS empty, 'semi;colon' AS semi,\n"
+     "       '-- not a comment' AS dashes, '/* nor this */' AS slash,\n"
+     "       'multi\nline' AS ml, 'ünïcødé ✓' AS utf8;\n",
+     1},
+
+    /* ---- aggregation ---- */
+    {"group_by_aggregates",
+     PAYMENTS
+     "SELECT currency, COUNT(*) AS n, COUNT(DISTINCT cust_id) AS buyers,\n"
+     "       SUM(amount) AS total, AVG(amount) AS mean,\n"
+     "       MIN(paid_at) AS first_paid, MAX(amount) AS biggest\n"
+     "FROM payments\n"
+     "GROUP BY currency;\n",
+     2},
+    {"group_by_having",
+     PAYMENTS
+     "SELECT cust_id, SUM(amount) AS spent FROM payments\n"
+     "GROUP BY cust_id\n"
+     "HAVING SUM(amount) > 10000 AND COUNT(*) >= 3;\n",
+     2},
+    {"global_aggregate_without_group_by",
+     PAYMENTS "SELECT COUNT(*), SUM(amount), MAX(paid_at) FROM payments;\n", 2},
+    {"group_by_expression",
+     CLICKS
+     "SELECT DATE_FORMAT(click_ts, 'yyyy-MM-dd') AS day_key, COUNT(*) AS n\n"
+     "FROM clicks\n"
+     "GROUP BY DATE_FORMAT(click_ts, 'yyyy-MM-dd');\n",
+     2},
+    {"aggregate_filter_and_more",
+     PAYMENTS
+     "SELECT currency,\n"
+     "       COUNT(*) FILTER (WHERE status = 'OK') AS ok_count,\n"
+     "       STDDEV_POP(amount), VAR_SAMP(amount),\n"
+     "       LISTAGG(order_no, ','), FIRST_VALUE(order_no), LAST_VALUE(status)\n"
+     "FROM payments GROUP BY currency;\n",
+     2},
+    {"grouping_sets",
+     PAYMENTS
+     "SELECT currency, status, SUM(amount) AS total\n"
+     "FROM payments\n"
+     "GROUP BY GROUPING SETS ((currency, status), (currency), ());\n",
+     2},
+    {"rollup_and_cube",
+     PAYMENTS
+     "SELECT currency, status, COUNT(*) FROM payments\n"
+     "GROUP BY ROLLUP (currency, status);\n"
+     "SELECT currency, status, COUNT(*), GROUPING(currency) FROM payments\n"
+     "GROUP BY CUBE (currency, status);\n",
+     3},
+
+    /* ---- group windows (legacy syntax) ---- */
+    {"group_window_tumble",
+     CLICKS PAGE_SINK
+     "INSERT INTO page_stats\n"
+     "SELECT page, COUNT(*) FROM clicks\n"
+     "GROUP BY TUMBLE(click_ts, INTERVAL '1' MINUTE), page;\n",
+     3},
+    {"group_window_tumble_start_end",
+     CLICKS
+     "SELECT TUMBLE_START(click_ts, INTERVAL '1' HOUR) AS w_start,\n"
+     "       TUMBLE_END(click_ts, INTERVAL '1' HOUR) AS w_end,\n"
+     "       TUMBLE_ROWTIME(click_ts, INTERVAL '1' HOUR) AS w_time,\n"
+     "       page, COUNT(DISTINCT user_id) AS visitors\n"
+     "FROM clicks\n"
+     "GROUP BY TUMBLE(click_ts, INTERVAL '1' HOUR), page;\n",
+     2},
+    {"group_window_hop",
+     PAYMENTS
+     "SELECT HOP_START(paid_at, INTERVAL '5' MINUTE, INTERVAL '1' HOUR) AS s,\n"
+     "       HOP_END(paid_at, INTERVAL '5' MINUTE, INTERVAL '1' HOUR) AS e,\n"
+     "       SUM(amount) AS total\n"
+     "FROM payments\n"
+     "GROUP BY HOP(paid_at, INTERVAL '5' MINUTE, INTERVAL '1' HOUR);\n",
+     2},
+    {"group_window_session",
+     CLICKS
+     "SELECT user_id,\n"
+     "       SESSION_START(click_ts, INTERVAL '30' MINUTE) AS s,\n"
+     "       SESSION_END(click_ts, INTERVAL '30' MINUTE) AS e,\n"
+     "       COUNT(*) AS clicks_in_session\n"
+     "FROM clicks\n"
+     "GROUP BY user_id, SESSION(click_ts, INTERVAL '30' MINUTE);\n",
+     2},
+    {"group_window_proctime",
+     CLICKS
+     "SELECT TUMBLE_START(proc_time, INTERVAL '10' SECOND), COUNT(*)\n"
+     "FROM clicks\n"
+     "GROUP BY TUMBLE(proc_time, INTERVAL '10' SECOND);\n",
+     2},
+
+    /* ---- window table functions ---- */
+    {"tvf_tumble",
+     CLICKS
+     "SELECT window_start, window_end, page, COUNT(*) AS views\n"
+     "FROM TABLE(\n"
+     "  TUMBLE(TABLE clicks, DESCRIPTOR(click_ts), INTERVAL '10' MINUTES))\n"
+     "GROUP BY window_start, window_end, page;\n",
+     2},
+    {"tvf_hop",
+     PAYMENTS
+     "SELECT window_start, window_end, SUM(amount) AS total\n"
+     "FROM TABLE(HOP(TABLE payments, DESCRIPTOR(paid_at),\n"
+     "               INTERVAL '5' MINUTES, INTERVAL '1' HOUR))\n"
+     "GROUP BY window_start, window_end;\n",
+     2},
+    {"tvf_cumulate",
+     PAYMENTS
+     "SELECT window_start, window_end, currency, SUM(amount) AS running\n"
+     "FROM TABLE(CUMULATE(TABLE payments, DESCRIPTOR(paid_at),\n"
+     "                    INTERVAL '1' HOUR, INTERVAL '1' DAY))\n"
+     "GROUP BY window_start, window_end, currency;\n",
+     2},
+    {"tvf_session",
+     CLICKS
+     "SELECT window_start, window_end, user_id, COUNT(*) AS n\n"
+     "FROM TABLE(SESSION(TABLE clicks PARTITION BY user_id,\n"
+     "                   DESCRIPTOR(click_ts), INTERVAL '15' MINUTES))\n"
+     "GROUP BY window_start, window_end, user_id;\n",
+     2},
+    {"tvf_named_arguments",
+     CLICKS
+     "SELECT window_start, COUNT(*) FROM TABLE(\n"
+     "  TUMBLE(DATA => TABLE clicks, TIMECOL => DESCRIPTOR(click_ts),\n"
+     "         SIZE => INTERVAL '1' MINUTE))\n"
+     "GROUP BY window_start, window_end;\n",
+     2},
+    {"tvf_window_columns_selected",
+     CLICKS
+     "SELECT page, window_start, window_end, window_time\n"
+     "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(click_ts), INTERVAL '1' DAY));\n",
+     2},
+    {"tvf_window_top_n",
+     CLICKS
+     "SELECT * FROM (\n"
+     "  SELECT *, ROW_NUMBER() OVER (\n"
+     "      PARTITION BY window_start, window_end ORDER BY views DESC) AS rn\n"
+     "  FROM (\n"
+     "    SELECT window_start, window_end, page, COUNT(*) AS views\n"
+     "    FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(click_ts),\n"
+     "                      INTERVAL '1' HOUR))\n"
+     "    GROUP BY window_start, window_end, page\n"
+     "  )\n"
+     ") WHERE rn <= 5;\n",
+     2},
+
+    /* ---- Top-N, dedup, OVER ---- */
+    {"top_n",
+     PAYMENTS
+     "SELECT cust_id, amount, rownum FROM (\n"
+     "  SELECT cust_id, amount,\n"
+     "         ROW_NUMBER() OVER (PARTITION BY currency ORDER BY amount DESC)\n"
+     "           AS rownum\n"
+     "  FROM payments\n"
+     ") WHERE rownum <= 3;\n",
+     2},
+    {"deduplicate_keep_first",
+     CLICKS
+     "SELECT user_id, page, click_ts FROM (\n"
+     "  SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, page\n"
+     "                               ORDER BY proc_time ASC) AS rn\n"
+     "  FROM clicks\n"
+     ") t\n"
+     "WHERE rn = 1;\n",
+     2},
+    {"deduplicate_keep_last_rowtime",
+     CLICKS
+     "SELECT user_id, page FROM (\n"
+     "  SELECT user_id, page,\n"
+     "         ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY click_ts DESC) AS rn\n"
+     "  FROM clicks)\n"
+     "WHERE rn = 1;\n",
+     2},
+    {"rank_functions",
+     PAYMENTS
+     "SELECT pay_id,\n"
+     "       RANK() OVER (PARTITION BY cust_id ORDER BY amount) AS r,\n"
+     "       DENSE_RANK() OVER (PARTITION BY cust_id ORDER BY amount) AS dr\n"
+     "FROM payments;\n",
+     2},
+    {"over_rows_between",
+     PAYMENTS
+     "SELECT pay_id, amount,\n"
+     "  SUM(amount) OVER (PARTITION BY cust_id ORDER BY paid_at\n"
+     "    ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) AS last6_total\n"
+     "FROM payments;\n",
+     2},
+    {"over_range_interval",
+     PAYMENTS
+     "SELECT pay_id,\n"
+     "  COUNT(*) OVER (PARTITION BY cust_id ORDER BY paid_at\n"
+     "    RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) AS n_1h,\n"
+     "  AVG(amount) OVER (PARTITION BY cust_id ORDER BY paid_at\n"
+     "    RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_avg\n"
+     "FROM payments;\n",
+     2},
+    {"over_named_window",
+     PAYMENTS
+     "SELECT pay_id, SUM(amount) OVER w AS s, MAX(amount) OVER w AS m\n"
+     "FROM payments\n"
+     "WINDOW w AS (PARTITION BY currency ORDER BY proc_time\n"
+     "             ROWS BETWEEN 10 PRECEDING AND CURRENT ROW);\n",
+     2},
+    {"lag_lead",
+     PAYMENTS
+     "SELECT pay_id,\n"
+     "  LAG(amount) OVER (PARTITION BY cust_id ORDER BY paid_at) AS prev_amt,\n"
+     "  LEAD(amount, 1, 0) OVER (PARTITION BY cust_id ORDER BY paid_at) AS nxt\n"
+     "FROM payments;\n",
+     2},
+
+    /* ---- joins ---- */
+    {"inner_join",
+     PAYMENTS CUSTOMERS
+     "SELECT p.pay_id, c.cust_name FROM payments p\n"
+     "INNER JOIN customers c ON p.cust_id = c.cust_id;\n",
+     3},
+    {"left_right_full_joins",
+     PAYMENTS CUSTOMERS
+     "SELECT p.pay_id, c.tier FROM payments AS p\n"
+     "LEFT JOIN customers AS c ON p.cust_id = c.cust_id;\n"
+     "SELECT p.pay_id, c.tier FROM payments AS p\n"
+     "RIGHT OUTER JOIN customers AS c ON p.cust_id = c.cust_id;\n"
+     "SELECT p.pay_id, c.tier FROM payments AS p\n"
+     "FULL OUTER JOIN customers AS c ON p.cust_id = c.cust_id AND c.tier = 'vip';\n",
+     5},
+    {"cross_join",
+     "CREATE TABLE colors (color STRING) WITH ('connector' = 'datagen');\n"
+     "CREATE TABLE sizes (size_label STRING) WITH ('connector' = 'datagen');\n"
+     "SELECT color, size_label FROM colors CROSS JOIN sizes;\n",
+     3},
+    {"join_using",
+     PAYMENTS CUSTOMERS
+     "SELECT cust_id, cust_name, amount FROM payments\n"
+     "JOIN customers USING (cust_id);\n",
+     3},
+    {"comma_join",
+     PAYMENTS CUSTOMERS
+     "SELECT p.order_no, c.region FROM payments p, customers c\n"
+     "WHERE p.cust_id = c.cust_id;\n",
+     3},
+    {"three_way_join",
+     PAYMENTS CUSTOMERS DELIVERIES
+     "SELECT p.order_no, c.cust_name, d.courier\n"
+     "FROM payments p\n"
+     "JOIN customers c ON p.cust_id = c.cust_id\n"
+     "LEFT JOIN deliveries d ON d.order_no = p.order_no;\n",
+     4},
+    {"lookup_join_alias",
+     PAYMENTS CUSTOMERS
+     "SELECT p.pay_id, p.amount, c.cust_name, c.tier\n"
+     "FROM payments AS p\n"
+     "JOIN customers FOR SYSTEM_TIME AS OF p.proc_time AS c\n"
+     "  ON p.cust_id = c.cust_id;\n",
+     3},
+    {"lookup_join_without_alias",
+     PAYMENTS CUSTOMERS
+     "SELECT pay_id, customers.cust_name\n"
+     "FROM payments\n"
+     "JOIN customers FOR SYSTEM_TIME AS OF payments.proc_time\n"
+     "  ON payments.cust_id = customers.cust_id;\n",
+     3},
+    {"lookup_join_left",
+     PAYMENTS CUSTOMERS
+     "SELECT p.pay_id, COALESCE(c.region, 'unknown') AS region\n"
+     "FROM payments p\n"
+     "LEFT JOIN customers FOR SYSTEM_TIME AS OF p.proc_time c\n"
+     "  ON p.cust_id = c.cust_id AND c.tier <> 'blocked';\n",
+     3},
+    {"lookup_join_with_hint",
+     PAYMENTS CUSTOMERS
+     "SELECT /*+ LOOKUP('table'='c', 'retry-predicate'='lookup_miss',\n"
+     "                  'retry-strategy'='fixed_delay', 'fixed-delay'='1s',\n"
+     "                  'max-attempts'='3') */\n"
+     "       p.pay_id, c.cust_name\n"
+     "FROM payments p\n"
+     "JOIN customers FOR SYSTEM_TIME AS OF p.proc_time c\n"
+     "  ON p.cust_id = c.cust_id;\n",
+     3},
+    {"temporal_join_event_time",
+     PAYMENTS RATES
+     "SELECT p.pay_id, p.amount * r.eur_rate AS amount_eur\n"
+     "FROM payments AS p\n"
+     "JOIN fx_rates FOR SYSTEM_TIME AS OF p.paid_at AS r\n"
+     "  ON p.currency = r.currency;\n",
+     3},
+    {"interval_join",
+     PAYMENTS DELIVERIES
+     "SELECT p.order_no, p.paid_at, d.delivered_at\n"
+     "FROM payments p, deliveries d\n"
+     "WHERE p.order_no = d.order_no\n"
+     "  AND d.delivered_at BETWEEN p.paid_at - INTERVAL '1' HOUR\n"
+     "                         AND p.paid_at + INTERVAL '3' DAY;\n",
+     3},
+    {"interval_join_on",
+     PAYMENTS DELIVERIES
+     "SELECT p.order_no, d.courier\n"
+     "FROM payments p JOIN deliveries d\n"
+     "  ON p.order_no = d.order_no\n"
+     " AND p.paid_at BETWEEN d.delivered_at - INTERVAL '4' HOUR AND d.delivered_at;\n",
+     3},
+    {"join_with_table_hints",
+     PAYMENTS CUSTOMERS
+     "SELECT /*+ BROADCAST(c) */ p.pay_id, c.tier\n"
+     "FROM payments /*+ OPTIONS('scan.startup.mode' = 'latest-offset') */ AS p\n"
+     "JOIN customers /*+ OPTIONS('lookup.cache.ttl' = '5min') */ c\n"
+     "  ON p.cust_id = c.cust_id;\n",
+     3},
+    {"state_ttl_query_hint",
+     PAYMENTS CUSTOMERS
+     "SELECT /*+ STATE_TTL('p' = '1d', 'c' = '12h') */ p.pay_id, c.tier\n"
+     "FROM payments p JOIN customers c ON p.cust_id = c.cust_id;\n",
+     3},
+
+    /* ---- set operations ---- */
+    {"union_all_three",
+     CLICKS
+     "SELECT page FROM clicks WHERE duration_ms < 10\n"
+     "UNION ALL\n"
+     "SELECT referrer FROM clicks WHERE referrer IS NOT NULL\n"
+     "UNION ALL\n"
+     "SELECT 'synthetic';\n",
+     2},
+    {"union_distinct",
+     PAYMENTS CUSTOMERS
+     "SELECT cust_id FROM payments UNION SELECT cust_id FROM customers;\n",
+     3},
+    {"intersect_except",
+     PAYMENTS CUSTOMERS
+     "SELECT cust_id FROM payments INTERSECT SELECT cust_id FROM customers;\n"
+     "SELECT cust_id FROM customers EXCEPT SELECT cust_id FROM payments;\n"
+     "SELECT cust_id FROM customers INTERSECT ALL SELECT cust_id FROM payments;\n",
+     5},
+    {"union_type_widening",
+     "SELECT 1 AS v UNION ALL SELECT 2.5 UNION ALL SELECT CAST(3 AS BIGINT);\n",
+     1},
+    {"parenthesized_set_operands",
+     CLICKS
+     "(SELECT page FROM clicks) UNION ALL (SELECT referrer FROM clicks)\n"
+     "ORDER BY 1 LIMIT 10;\n",
+     2},
+
+    /* ---- WITH, derived tables, VALUES ---- */
+    {"with_ctes",
+     PAYMENTS CUSTOMERS
+     "WITH big AS (\n"
+     "  SELECT cust_id, SUM(amount) AS total FROM payments GROUP BY cust_id\n"
+     "), named (id, label) AS (\n"
+     "  SELECT cust_id, cust_name FROM customers\n"
+     ")\n"
+     "SELECT n.label, b.total FROM big b JOIN named n ON b.cust_id = n.id\n"
+     "WHERE b.total > 100;\n",
+     3},
+    {"insert_with_cte",
+     CLICKS PAGE_SINK
+     "INSERT INTO page_stats\n"
+     "WITH per_page AS (SELECT page, COUNT(*) AS c FROM clicks GROUP BY page)\n"
+     "SELECT page, c FROM per_page;\n",
+     3},
+    {"derived_table_with_alias",
+     CLICKS
+     "SELECT agg.page, agg.n FROM (\n"
+     "  SELECT page, COUNT(*) AS n FROM clicks GROUP BY page\n"
+     ") AS agg WHERE agg.n > 10;\n",
+     2},
+    {"derived_table_without_alias",
+     CLICKS
+     "SELECT page, n FROM (SELECT page, COUNT(*) AS n FROM clicks GROUP BY page)\n"
+     "WHERE n > 10;\n",
+     2},
+    {"derived_table_column_aliases",
+     CLICKS
+     "SELECT x.p, x.u FROM (SELECT page, user_id FROM clicks) AS x (p, u);\n",
+     2},
+    {"values_with_column_aliases",
+     "SELECT code, label FROM (VALUES (1, 'one'), (2, 'two'), (3, 'three'))\n"
+     "  AS numbers (code, label)\n"
+     "WHERE code > 1;\n",
+     1},
+    {"values_standalone",
+     "VALUES (1, 'a'), (2, 'b');\n"
+     "VALUES ROW(1.5, TRUE);\n",
+     2},
+    {"values_join_table",
+     CLICKS
+     "SELECT c.page, v.weight FROM clicks c\n"
+     "JOIN (VALUES ('/', 1), ('/cart', 5)) AS v (path, weight)\n"
+     "  ON c.page = v.path;\n",
+     2},
+    {"order_by_limit",
+     PAYMENTS
+     "SELECT pay_id, amount FROM payments\n"
+     "ORDER BY amount DESC, pay_id ASC NULLS LAST\n"
+     "LIMIT 20;\n"
+     "SELECT pay_id FROM payments ORDER BY 1 LIMIT 5 OFFSET 10;\n"
+     "SELECT pay_id FROM payments ORDER BY paid_at FETCH FIRST 3 ROWS ONLY;\n",
+     4},
+    {"order_by_rowtime",
+     CLICKS "SELECT page, click_ts FROM clicks ORDER BY click_ts;\n", 2},
+
+    /* ---- names, case, comments ---- */
+    {"backquoted_reserved_words",
+     "CREATE TABLE `audit` (\n"
+     "  `user` STRING,\n"
+     "  `timestamp` TIMESTAMP(3),\n"
+     "  `value` DOUBLE,\n"
+     "  `from` STRING,\n"
+     "  `select` INT,\n"
+     "  `order` BIGINT,\n"
+     "  `my col` STRING,\n"
+     "  WATERMARK FOR `timestamp` AS `timestamp` - INTERVAL '1' SECOND\n"
+     ") WITH ('connector' = 'datagen');\n"
+     "SELECT `user`, `value` * 2 AS `double`, `my col`, `from`, `select`\n"
+     "FROM `audit` AS `table`\n"
+     "WHERE `order` > 0 AND `table`.`user` <> '';\n",
+     2},
+    {"backquote_escaped",
+     "CREATE TABLE odd_names (`we``ird` INT) WITH ('connector' = 'datagen');\n"
+     "SELECT `we``ird` FROM odd_names;\n",
+     2},
+    {"nonreserved_keywords_as_names",
+     "CREATE TABLE kw_names (\n"
+     "  name STRING, key STRING, watermark STRING, metadata STRING,\n"
+     "  comment_text STRING, status STRING, `data` STRING, `language` STRING,\n"
+     "  description STRING, type STRING, version INT, zone STRING\n"
+     ") WITH ('connector' = 'datagen');\n"
+     "SELECT name, key, watermark, metadata, type, version, zone FROM kw_names;\n",
+     2},
+    {"mixed_case_keywords",
+     CLICKS
+     "select Page, count(*) As Views\n"
+     "From CLICKS c\n"
+     "Where c.Duration_MS > 0 And Referrer Is Not Null\n"
+     "group BY page\n"
+     "Having Count(*) > 1;\n",
+     2},
+    {"lowercase_ddl",
+     "create temporary table if not exists lower_t (\n"
+     "  id bigint not null,\n"
+     "  ts timestamp(3),\n"
+     "  watermark for ts as ts - interval '1' second,\n"
+     "  primary key (id) not enforced\n"
+     ") with ('connector' = 'datagen');\n"
+     "insert into lower_t select id, ts from lower_t;\n",
+     2},
+    {"comments_everywhere",
+     "-- leading comment; with a semicolon\n"
+     "/* block comment; also with one */\n"
+     "CREATE TABLE /* inline */ notes ( -- column list\n"
+     "  id INT, /* the key */\n"
+     "  body STRING -- free text; any\n"
+     ") WITH ( /* options */\n"
+     "  'connector' = 'datagen' -- generated\n"
+     "); -- trailing\n"
+     "SELECT /* a */ id, -- b\n"
+     "  body /* c; */ FROM notes -- d\n"
+     "/* e */ WHERE id > 0 -- f;\n"
+     ";\n"
+     "/* final\n"
+     "   multi-line comment */\n"
+     "-- last line without newline",
+     2},
+    {"semicolon_inside_strings",
+     "CREATE TABLE split_t (a STRING) WITH (\n"
+     "  'connector' = 'filesystem', 'path' = '/x;y', 'format' = 'csv',\n"
+     "  'csv.field-delimiter' = ';'\n"
+     ");\n"
+     "SELECT a FROM split_t WHERE a = ';' OR a LIKE '%;%';\n",
+     2},
+    {"empty_statements_skipped",
+     ";;\n"
+     "SELECT 1;;\n"
+     " ; -- nothing\n"
+     "SELECT 2;\n",
+     2},
+    {"missing_final_semicolon",
+     CLICKS "SELECT page FROM clicks", 2},
+    {"windows_line_endings",
+     "CREATE TABLE crlf_t (\r\n"
+     "  a INT,\r\n"
+     "  b STRING\r\n"
+     ") WITH ('connector' = 'datagen');\r\n"
+     "SELECT a, b\r\n"
+     "FROM crlf_t;\r\n",
+     2},
+    {"tabs_and_blank_lines",
+     "\n\n\tSELECT\t1\n\n\t,\t2\t;\n\n",
+     1},
+    {"parenthesized_query_statement",
+     CLICKS "((SELECT page FROM clicks));\n", 2},
+    {"view_on_view",
+     CLICKS
+     "CREATE VIEW v1 AS SELECT user_id, page FROM clicks;\n"
+     "CREATE VIEW v2 (uid, cnt) AS SELECT user_id, COUNT(*) FROM v1 GROUP BY user_id;\n"
+     "SELECT uid FROM v2 WHERE cnt > 5;\n",
+     4},
+    {"case_insensitive_table_lookup",
+     CLICKS "SELECT PAGE FROM Clicks;\n", 2},
+};
+
+START_TEST(test_accepts)
+{
+    const ok_case_t *c = &ok_cases[_i];
+    sl_script_t sc;
+    run_script(&sc, c->sql, false);
+    ck_assert_msg(sc.nerrors == 0 && sc.diags.n == 0,
+                  "%s: expected no diagnostics, got %d:%s", c->name,
+                  sc.diags.n, diag_text(&sc));
+    ck_assert_msg(sc.stmts.n == c->nstmts, "%s: %d statements parsed, want %d",
+                  c->name, sc.stmts.n, c->nstmts);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+static Suite *sql_suite(void)
+{
+    Suite *s = suite_create("sql");
+    TCase *tc = tcase_create("accepts");
+    tcase_add_loop_test(tc, test_accepts, 0, N(ok_cases));
+    suite_add_tcase(s, tc);
+    return s;
+}
+int main(void) { return sl_test_run_suite(sql_suite()); }
