@@ -163,7 +163,12 @@ struct sl_expr {
     /* binder annotations */
     const sl_type_t *type;     /* result type */
     const sl_func_t *func;     /* resolved function */
-    int ref_rel, ref_col;      /* column: relation depth/index and column */
+    int ref_rel;               /* column: scope depth (0 = this query, -1 =
+                                  the query's own output, for ORDER BY) */
+    int ref_src;               /* column: relation within that scope */
+    int ref_col;               /* column: index within that relation */
+    int ref_fields;            /* column: trailing name parts that access
+                                  ROW fields (t.col.f1.f2 -> 2) */
     bool is_agg;               /* contains an aggregate at this level */
 };
 

@@ -362,7 +362,9 @@ static int bind_column(binder_t *b, scope_t *s, sl_expr_t *e)
                 for (int k = 2; k < q->n; k++) TRY(field_of(b, e, t, &q->parts[k], &t));
                 e->type = t;
                 e->ref_rel = depth;
+                e->ref_src = i;
                 e->ref_col = c;
+                e->ref_fields = q->n - 2;
                 return 0;
             }
         }
@@ -399,7 +401,9 @@ static int bind_column(binder_t *b, scope_t *s, sl_expr_t *e)
             for (int k = 1; k < q->n; k++) TRY(field_of(b, e, t, &q->parts[k], &t));
             e->type = t;
             e->ref_rel = depth;
+            e->ref_src = hit_rel;
             e->ref_col = hit_col;
+            e->ref_fields = q->n - 1;
             return 0;
         }
     }
@@ -1324,10 +1328,15 @@ static bool expr_equal(const sl_expr_t *x, const sl_expr_t *y)
         return false;
     switch (x->kind) {
     case SL_X_COLUMN:
-        return x->ref_rel == y->ref_rel && x->ref_col == y->ref_col &&
-               x->name.n == y->name.n &&
-               strcasecmp(x->name.parts[x->name.n - 1].name,
-                          y->name.parts[y->name.n - 1].name) == 0;
+        /* Same column of the same relation, and the same ROW field path. */
+        if (x->ref_rel != y->ref_rel || x->ref_src != y->ref_src ||
+            x->ref_col != y->ref_col || x->ref_fields != y->ref_fields)
+            return false;
+        for (int i = 1; i <= x->ref_fields; i++)
+            if (strcasecmp(x->name.parts[x->name.n - i].name,
+                           y->name.parts[y->name.n - i].name))
+                return false;
+        return true;
     case SL_X_LITERAL:
     case SL_X_SYMBOL:
         if (!x->str || !y->str) return x->str == y->str;
@@ -1843,9 +1852,8 @@ static int bind_select(binder_t *b, scope_t *outer, sl_query_t *q)
                         for (int k = 0; k < q->group_by.n; k++) {
                             const sl_group_item_t *gi = q->group_by.items[k];
                             if (gi->expr && gi->expr->kind == SL_X_COLUMN &&
-                                gi->expr->ref_rel == 0 && gi->expr->ref_col == c &&
-                                !strcasecmp(gi->expr->name.parts[gi->expr->name.n - 1].name,
-                                            s.rels[r].rel->cols[c].name))
+                                gi->expr->ref_rel == 0 && gi->expr->ref_src == r &&
+                                gi->expr->ref_col == c)
                                 g = true;
                         }
                         if (!g)
