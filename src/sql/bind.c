@@ -1681,8 +1681,9 @@ static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
                 for (int i = mid; i < s->nrels; i++)
                     for (int c = 0; c < s->rels[i].rel->n; c++)
                         for (int l = first; l < mid; l++)
-                            if (rel_find(s->rels[l].rel, s->rels[i].rel->cols[c].name) >= 0)
-                                sl_list_push(b->a, &names, (void *)s->rels[i].rel->cols[c].name);
+                            if (rel_find(s->rels[l].rel, s->rels[i].rel->cols[c].name) >= 0 &&
+                                sl_list_push(b->a, &names, (void *)s->rels[i].rel->cols[c].name))
+                                return boom(b);
             } else {
                 for (int i = 0; i < t->using_cols.n; i++) {
                     sl_ident_t *id = t->using_cols.items[i];

@@ -10,6 +10,7 @@
 #include "sql/parse.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -207,15 +208,17 @@ static int kw_cmp(const void *a, const void *b)
     return strcasecmp(((const kw_t *)a)->word, ((const kw_t *)b)->word);
 }
 
+static void sort_keywords_once(void)
+{
+    qsort(keywords, NKEYWORDS, sizeof keywords[0], kw_cmp);
+}
+
+/* The table is written in groups for readers and sorted once, on first
+ * use, from whichever thread gets there first. */
 static void sort_keywords(void)
 {
-    /* Sorted once; the table is constant afterwards, so a racing second
-     * sort writes the same bytes. */
-    static volatile int sorted;
-    if (!sorted) {
-        qsort(keywords, NKEYWORDS, sizeof keywords[0], kw_cmp);
-        sorted = 1;
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sort_keywords_once);
 }
 
 int sl_sql_keyword(const char *z, int n)
