@@ -1037,7 +1037,7 @@ static const ok_case_t ok_cases[] = {
      "       EXTRACT(YEAR FROM click_ts) AS yr,\n"
      "       FLOOR(click_ts TO HOUR) AS hour_start,\n"
      "       CEIL(click_ts TO DAY) AS next_day,\n"
-     "       TIMESTAMPDIFF(DAY, click_ts, CURRENT_TIMESTAMP) AS age_days,\n"
+     "       TIMESTAMPDIFF(DAY, click_ts, LOCALTIMESTAMP) AS age_days,\n"
      "       TIMESTAMPADD(MINUTE, 15, click_ts) AS plus15\n"
      "FROM clicks;\n",
      2},
@@ -1304,11 +1304,17 @@ static const ok_case_t ok_cases[] = {
      2},
     {"rank_functions",
      PAYMENTS
-     "SELECT pay_id,\n"
-     "       RANK() OVER (PARTITION BY cust_id ORDER BY amount) AS r,\n"
-     "       DENSE_RANK() OVER (PARTITION BY cust_id ORDER BY amount) AS dr\n"
-     "FROM payments;\n",
-     2},
+     "SELECT pay_id, r FROM (\n"
+     "  SELECT pay_id,\n"
+     "         RANK() OVER (PARTITION BY cust_id ORDER BY amount DESC) AS r\n"
+     "  FROM payments)\n"
+     "WHERE r <= 2;\n"
+     "SELECT pay_id FROM (\n"
+     "  SELECT pay_id,\n"
+     "         DENSE_RANK() OVER (PARTITION BY cust_id ORDER BY amount) AS dr\n"
+     "  FROM payments)\n"
+     "WHERE dr = 1;\n",
+     3},
     {"over_rows_between",
      PAYMENTS
      "SELECT pay_id, amount,\n"
@@ -1559,11 +1565,11 @@ static const ok_case_t ok_cases[] = {
      2},
     {"mixed_case_keywords",
      CLICKS
-     "select Page, count(*) As Views\n"
-     "From CLICKS c\n"
-     "Where c.Duration_MS > 0 And Referrer Is Not Null\n"
+     "select page, count(*) As views\n"
+     "From clicks c\n"
+     "Where c.duration_ms > 0 And referrer Is Not Null\n"
      "group BY page\n"
-     "Having Count(*) > 1;\n",
+     "Having Count(*) > 1 oRdEr By views dEsC LiMiT 3;\n",
      2},
     {"lowercase_ddl",
      "create temporary table if not exists lower_t (\n"
@@ -1625,7 +1631,9 @@ static const ok_case_t ok_cases[] = {
      "CREATE VIEW v2 (uid, cnt) AS SELECT user_id, COUNT(*) FROM v1 GROUP BY user_id;\n"
      "SELECT uid FROM v2 WHERE cnt > 5;\n",
      4},
-    {"case_insensitive_table_lookup",
+    /* sluice resolves names case-insensitively when there is no exact match
+     * (bind.h); Flink itself is case-sensitive. */
+    {"case_insensitive_name_fallback",
      CLICKS "SELECT PAGE FROM Clicks;\n", 2},
 };
 
@@ -1643,13 +1651,925 @@ START_TEST(test_accepts)
 }
 END_TEST
 
+
+/* ---- scripts that must be rejected ---------------------------------------- */
+
+typedef struct bad_case {
+    const char *name;
+    const char *sql;
+    int line, col;             /* of the first error, 1-based, in characters */
+    const char *frag;          /* part of its message */
+} bad_case_t;
+
+static const bad_case_t bad_cases[] = {
+    {"missing_comma_between_columns",
+     "CREATE TABLE readings (\n"
+     "  sensor STRING\n"
+     "  reading DOUBLE\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 3, "syntax error at 'reading', expected ',' or ')'"},
+    {"trailing_comma_in_columns",
+     "CREATE TABLE readings (\n"
+     "  sensor STRING,\n"
+     "  reading DOUBLE,\n"
+     ") WITH ('connector' = 'datagen');\n",
+     4, 1, "syntax error at ')', expected a name, PRIMARY or CONSTRAINT"},
+    {"trailing_comma_in_options",
+     "CREATE TABLE readings (sensor STRING) WITH (\n"
+     "  'connector' = 'datagen',\n"
+     "  'rows-per-second' = '5',\n"
+     ");\n",
+     4, 1, "syntax error at ')', expected a string"},
+    {"trailing_comma_in_select",
+     "SELECT 1 AS a, 2 AS b,\n"
+     "FROM (VALUES (1)) AS v (x);\n",
+     2, 1, "syntax error at 'FROM', expected an expression"},
+    {"unquoted_option_key",
+     "CREATE TABLE readings (sensor STRING) WITH (\n"
+     "  'connector' = 'kafka',\n"
+     "  topic = 'readings'\n"
+     ");\n",
+     3, 3, "syntax error at 'topic', expected a string"},
+    {"double_quoted_option_value",
+     "CREATE TABLE readings (sensor STRING) WITH (\n"
+     "  'connector' = \"datagen\"\n"
+     ");\n",
+     2, 17, "double quotes do not make a string in Flink SQL"},
+    {"double_quoted_string_in_where",
+     "SELECT x FROM (VALUES ('a')) AS v (x) WHERE x = \"a\";\n",
+     1, 49, "write 'a' for a string or `a` for a name"},
+    {"reserved_word_as_column_user",
+     "CREATE TABLE logins (\n"
+     "  user STRING,\n"
+     "  ok BOOLEAN\n"
+     ") WITH ('connector' = 'datagen');\n",
+     2, 3, "user is a reserved word; write `user` to use it as a name"},
+    {"reserved_word_as_column_timestamp",
+     "CREATE TABLE ticks (\n"
+     "  id INT,\n"
+     "  timestamp TIMESTAMP(3)\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 3, "timestamp is a reserved word"},
+    {"reserved_word_in_select_list",
+     "CREATE TABLE kv (k STRING, `value` STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT k, value FROM kv;\n",
+     2, 11, "value is a reserved word; write `value`"},
+    {"watermark_without_as",
+     "CREATE TABLE ticks (\n"
+     "  id INT,\n"
+     "  ts TIMESTAMP(3),\n"
+     "  WATERMARK FOR ts ts - INTERVAL '1' SECOND\n"
+     ") WITH ('connector' = 'datagen');\n",
+     4, 20, "syntax error at 'ts', expected AS"},
+    {"cast_without_as",
+     "SELECT CAST('12' INT);\n",
+     1, 18, "syntax error at 'INT'"},
+    {"create_view_without_as",
+     "CREATE VIEW answers SELECT 42 AS answer;\n",
+     1, 21, "syntax error at 'SELECT', expected AS"},
+    {"case_without_end",
+     "SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' AS verdict;\n",
+     1, 45, "syntax error at 'AS', expected END"},
+    {"unbalanced_open_paren",
+     "SELECT (1 + 2 * 3 AS n;\n",
+     1, 19, "syntax error at 'AS'"},
+    {"unbalanced_close_paren",
+     "SELECT 1 + 2) * 3 AS n;\n",
+     1, 13, "syntax error at ')'"},
+    {"group_without_by",
+     "CREATE TABLE t (a INT, b INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a, SUM(b) FROM t GROUP a;\n",
+     2, 31, "syntax error at 'a', expected BY"},
+    {"insert_without_into",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'blackhole');\n"
+     "INSERT t SELECT 1;\n",
+     2, 8, "syntax error at 't', expected INTO"},
+    {"unterminated_string",
+     "SELECT 'never closed AS s;\n"
+     "SELECT 2;\n",
+     1, 8, "unterminated string literal"},
+    {"unterminated_block_comment",
+     "SELECT 1;\n"
+     "SELECT 2 /* forgot to close\n"
+     "FROM nowhere;\n",
+     2, 10, "unterminated comment: '/*' is never closed"},
+    {"unterminated_quoted_identifier",
+     "SELECT `broken FROM t;\n",
+     1, 8, "unterminated quoted identifier"},
+    {"illegal_character",
+     "SELECT 1 # 2;\n",
+     1, 10, "illegal character '#'"},
+    {"missing_semicolon_between_statements",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen')\n"
+     "SELECT a FROM t;\n",
+     2, 1, "syntax error at 'SELECT'"},
+    {"empty_statement_set",
+     "EXECUTE STATEMENT SET\n"
+     "BEGIN\n"
+     "END;\n",
+     3, 1, "syntax error at 'END', expected INSERT"},
+    {"decimal_precision_too_large",
+     "CREATE TABLE money (amt DECIMAL(40, 2)) WITH ('connector' = "
+     "'datagen');\n",
+     1, 33, "DECIMAL precision must be at most 38"},
+    {"decimal_scale_above_precision",
+     "CREATE TABLE money (amt DECIMAL(5, 6)) WITH ('connector' = "
+     "'datagen');\n",
+     1, 36, "DECIMAL scale 6 is larger than its precision 5"},
+    {"timestamp_precision_too_large",
+     "CREATE TABLE ev (ts TIMESTAMP(10)) WITH ('connector' = 'datagen');\n",
+     1, 31, "precision must be at most 9"},
+    {"varchar_length_zero",
+     "CREATE TABLE ev (s VARCHAR(0)) WITH ('connector' = 'datagen');\n",
+     1, 28, "length must be between 1 and 2147483647"},
+    {"interval_without_unit",
+     "SELECT CURRENT_TIMESTAMP - INTERVAL '5';\n",
+     1, 40, "unexpected end of statement"},
+    {"interval_bad_unit",
+     "SELECT CURRENT_TIMESTAMP - INTERVAL '5' FORTNIGHT;\n",
+     1, 41, "'FORTNIGHT' is not a time unit"},
+    {"primary_key_without_not_enforced",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  PRIMARY KEY (id)\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 3, "Flink doesn't support ENFORCED mode for PRIMARY KEY"},
+    {"primary_key_enforced",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  PRIMARY KEY (id) ENFORCED\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 3, "Flink doesn't support ENFORCED mode for PRIMARY KEY"},
+    {"inline_primary_key_without_not_enforced",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT PRIMARY KEY,\n"
+     "  name STRING\n"
+     ") WITH ('connector' = 'datagen');\n",
+     2, 13, "Flink doesn't support ENFORCED mode for PRIMARY KEY"},
+    {"two_watermarks",
+     "CREATE TABLE ev (\n"
+     "  a TIMESTAMP(3),\n"
+     "  b TIMESTAMP(3),\n"
+     "  WATERMARK FOR a AS a,\n"
+     "  WATERMARK FOR b AS b\n"
+     ") WITH ('connector' = 'datagen');\n",
+     5, 3, "Multiple WATERMARK statements is not supported yet"},
+    {"two_primary_keys",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  code STRING,\n"
+     "  PRIMARY KEY (id) NOT ENFORCED,\n"
+     "  PRIMARY KEY (code) NOT ENFORCED\n"
+     ") WITH ('connector' = 'datagen');\n",
+     5, 3, "a table can have only one PRIMARY KEY"},
+    {"inline_and_table_primary_key",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT PRIMARY KEY NOT ENFORCED,\n"
+     "  code STRING,\n"
+     "  PRIMARY KEY (code) NOT ENFORCED\n"
+     ") WITH ('connector' = 'datagen');\n",
+     4, 3, "a table can have only one PRIMARY KEY"},
+    {"duplicate_option_key",
+     "CREATE TABLE ev (a INT) WITH (\n"
+     "  'connector' = 'datagen',\n"
+     "  'rows-per-second' = '1',\n"
+     "  'rows-per-second' = '2'\n"
+     ");\n",
+     4, 3, "option 'rows-per-second' is given twice"},
+    {"unknown_like_option",
+     "CREATE TABLE base_t (a INT) WITH ('connector' = 'datagen');\n"
+     "CREATE TABLE copy_t WITH ('connector' = 'blackhole') LIKE base_t "
+     "(EXCLUDING INDEXES);\n",
+     2, 77, "unknown LIKE option 'INDEXES'"},
+    {"set_numeric_value",
+     "SET 'parallelism.default' = 8;\n",
+     1, 29, "syntax error at '8', expected a string"},
+    {"create_function_unsupported",
+     "CREATE FUNCTION parse_ua AS 'com.example.ParseUserAgent';\n",
+     1, 8, "user-defined functions are not supported"},
+    {"match_recognize_unsupported",
+     "CREATE TABLE ticks (sym STRING, price DOUBLE, ts TIMESTAMP(3), "
+     "WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');\n"
+     "SELECT * FROM ticks MATCH_RECOGNIZE (PARTITION BY sym ORDER BY ts "
+     "MEASURES A.price AS p PATTERN (A) DEFINE A AS price > 10);\n",
+     2, 21, "MATCH_RECOGNIZE is not supported"},
+    {"alter_table_unsupported",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "ALTER TABLE t ADD b STRING;\n",
+     2, 1, "ALTER statements are not supported"},
+    {"delete_unsupported",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "DELETE FROM t WHERE a = 1;\n",
+     2, 1, "DELETE statements are not supported"},
+    {"create_catalog_unsupported",
+     "CREATE CATALOG lake WITH ('type' = 'iceberg');\n",
+     1, 1, "CREATE CATALOG is not supported"},
+    {"hint_in_wrong_place",
+     "SELECT 1 /*+ OPTIONS('a' = 'b') */ AS one_col;\n",
+     1, 10, "may only follow SELECT, a table name, or INSERT INTO table"},
+    {"legacy_set_missing_value",
+     "SET parallelism.default =;\n",
+     1, 26, "the value of 'parallelism.default' is missing"},
+    {"from_without_table",
+     "SELECT 1 FROM WHERE 1 = 1;\n",
+     1, 15, "syntax error at 'WHERE'"},
+    {"join_without_condition",
+     "CREATE TABLE a (x INT) WITH ('connector' = 'datagen');\n"
+     "CREATE TABLE b (y INT) WITH ('connector' = 'datagen');\n"
+     "SELECT * FROM a JOIN b;\n",
+     3, 23, "unexpected end of statement, expected ON or USING"},
+    {"unknown_explain_detail",
+     "EXPLAIN FANCY_MODE SELECT 1;\n",
+     1, 9, "unknown EXPLAIN detail 'FANCY_MODE'"},
+    {"row_type_duplicate_field",
+     "CREATE TABLE t (r ROW<a INT, a STRING>) WITH ('connector' = "
+     "'datagen');\n",
+     1, 19, "ROW field 'a' is declared twice"},
+    {"unknown_table",
+     "SELECT * FROM nowhere_at_all;\n",
+     1, 15, "table 'nowhere_at_all' not found: create it with CREATE TABLE"},
+    {"unknown_table_did_you_mean",
+     "CREATE TABLE customer_orders (id INT) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT id FROM customer_order;\n",
+     2, 16, "did you mean 'customer_orders'?"},
+    {"unknown_column",
+     "CREATE TABLE t (alpha INT, beta STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT gamma FROM t;\n",
+     2, 8, "column 'gamma' not found in any table"},
+    {"unknown_column_did_you_mean",
+     "CREATE TABLE t (amount INT, beta STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT amout FROM t;\n",
+     2, 8, "did you mean 'amount'?"},
+    {"unknown_qualified_column",
+     "CREATE TABLE t (alpha INT, beta STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT x.gamma FROM t AS x;\n",
+     2, 8, "column 'gamma' not found in 'x'"},
+    {"ambiguous_column",
+     "CREATE TABLE l (id INT, name STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "CREATE TABLE r (id INT, score INT) WITH ('connector' = 'datagen');\n"
+     "SELECT id, name, score FROM l JOIN r ON l.id = r.id;\n",
+     3, 8, "column reference 'id' is ambiguous"},
+    {"unknown_qualifier",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "SELECT q.a FROM t AS x;\n",
+     2, 8, "table or alias 'q' not found in this query"},
+    {"unknown_function",
+     "SELECT frobnicate(1);\n",
+     1, 8, "no function named 'frobnicate'"},
+    {"unknown_function_did_you_mean",
+     "SELECT UPPPER('abc');\n",
+     1, 8, "no function named 'UPPPER'; did you mean UPPER?"},
+    {"wrong_argument_count",
+     "SELECT SUBSTRING('abcdef', 1, 2, 3);\n",
+     1, 8, "SUBSTRING does not take 4 arguments"},
+    {"wrong_argument_count_too_few",
+     "SELECT REPLACE('abc', 'a');\n",
+     1, 8, "REPLACE takes 3 arguments but 2 were given"},
+    {"wrong_argument_type",
+     "SELECT UPPER(42);\n",
+     1, 14, "function UPPER expects (STRING) but got (INT)"},
+    {"where_not_boolean",
+     "CREATE TABLE t (a INT, s STRING) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM t WHERE s;\n",
+     2, 23, "WHERE must be a BOOLEAN condition, not STRING"},
+    {"compare_incompatible_types",
+     "CREATE TABLE t (a INT, d DATE) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM t WHERE d = TRUE;\n",
+     2, 23, "cannot compare DATE with BOOLEAN NOT NULL"},
+    {"non_grouped_column",
+     "CREATE TABLE t (a INT, b STRING, c INT) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT a, b, SUM(c) FROM t GROUP BY a;\n",
+     2, 11, "expression 'b' in the select list is not being grouped"},
+    {"aggregate_in_where",
+     "CREATE TABLE t (a INT, c INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM t WHERE SUM(c) > 10 GROUP BY a;\n",
+     2, 23, "aggregate function SUM is not allowed in WHERE"},
+    {"nested_aggregate",
+     "CREATE TABLE t (a INT, c INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a, MAX(SUM(c)) FROM t GROUP BY a;\n",
+     2, 15, "aggregate function SUM cannot be nested"},
+    {"row_number_without_over",
+     "CREATE TABLE t (a INT, c INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a, ROW_NUMBER() AS rn FROM t;\n",
+     2, 11, "ROW_NUMBER must be followed by OVER"},
+    {"insert_column_count_mismatch",
+     "CREATE TABLE src (a INT, b STRING, c DOUBLE) WITH ('connector' = "
+     "'datagen');\n"
+     "CREATE TABLE dst (a INT, b STRING) WITH ('connector' = "
+     "'blackhole');\n"
+     "INSERT INTO dst SELECT a, b, c FROM src;\n",
+     3, 17, "the query returns 3 columns but the table takes 2"},
+    {"insert_string_into_decimal",
+     "CREATE TABLE src (a INT, label STRING) WITH ('connector' = "
+     "'datagen');\n"
+     "CREATE TABLE dst (a INT, amount DECIMAL(10, 2)) WITH ('connector' "
+     "= 'blackhole');\n"
+     "INSERT INTO dst SELECT a, label FROM src;\n",
+     3, 27,
+     "'label' of the query is STRING, which cannot be written to column "
+     "'amount' DECIMAL(10, 2)"},
+    {"insert_into_view",
+     "CREATE TABLE src (a INT) WITH ('connector' = 'datagen');\n"
+     "CREATE VIEW v AS SELECT a FROM src;\n"
+     "INSERT INTO v SELECT 1;\n",
+     3, 13, "cannot INSERT INTO view 'v': views are read-only"},
+    {"insert_into_computed_column",
+     "CREATE TABLE dst (a INT, doubled AS a * 2) WITH ('connector' = "
+     "'blackhole');\n"
+     "INSERT INTO dst (a, doubled) VALUES (1, 2);\n",
+     2, 21, "column 'doubled' of 'dst' is computed and cannot be written"},
+    {"systime_on_non_time_attribute",
+     "CREATE TABLE orders (id INT, cust INT, created TIMESTAMP(3)) WITH "
+     "('connector' = 'datagen');\n"
+     "CREATE TABLE custs (cid INT, name STRING, PRIMARY KEY (cid) NOT "
+     "ENFORCED) WITH ('connector' = 'jdbc', 'url' = "
+     "'jdbc:mysql://h/db', 'table-name' = 'c');\n"
+     "SELECT o.id, c.name FROM orders o JOIN custs FOR SYSTEM_TIME AS "
+     "OF o.created AS c ON o.cust = c.cid;\n",
+     3, 68, "FOR SYSTEM_TIME AS OF needs a time attribute"},
+    {"temporal_join_without_on",
+     "CREATE TABLE orders (id INT, cust INT, pt AS PROCTIME()) WITH "
+     "('connector' = 'datagen');\n"
+     "CREATE TABLE custs (cid INT, name STRING, PRIMARY KEY (cid) NOT "
+     "ENFORCED) WITH ('connector' = 'jdbc', 'url' = "
+     "'jdbc:mysql://h/db', 'table-name' = 'c');\n"
+     "SELECT o.id, c.name FROM orders o JOIN custs FOR SYSTEM_TIME AS "
+     "OF o.pt AS c;\n",
+     3, 77, "unexpected end of statement, expected ON or USING"},
+    {"watermark_on_string_column",
+     "CREATE TABLE ev (\n"
+     "  ts STRING,\n"
+     "  WATERMARK FOR ts AS ts\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 17,
+     "must be TIMESTAMP(p) or TIMESTAMP_LTZ(p) with p <= 3, but it is STRING"},
+    {"watermark_on_timestamp6",
+     "CREATE TABLE ev (\n"
+     "  ts TIMESTAMP(6),\n"
+     "  WATERMARK FOR ts AS ts\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 17, "but it is TIMESTAMP(6)"},
+    {"watermark_on_missing_column",
+     "CREATE TABLE ev (\n"
+     "  ts TIMESTAMP(3),\n"
+     "  WATERMARK FOR event_time AS event_time\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 17, "WATERMARK FOR 'event_time': no such column"},
+    {"primary_key_missing_column",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  PRIMARY KEY (acct_id) NOT ENFORCED\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 16, "PRIMARY KEY column 'acct_id' is not a column of 'acct'"},
+    {"primary_key_computed_column",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  id2 AS id * 2,\n"
+     "  PRIMARY KEY (id2) NOT ENFORCED\n"
+     ") WITH ('connector' = 'datagen');\n",
+     4, 16, "a PRIMARY KEY must be declared on physical columns"},
+    {"duplicate_column",
+     "CREATE TABLE acct (\n"
+     "  id BIGINT,\n"
+     "  name STRING,\n"
+     "  id INT\n"
+     ") WITH ('connector' = 'datagen');\n",
+     4, 3, "column 'id' is defined twice"},
+    {"table_already_exists",
+     "CREATE TABLE acct (id BIGINT) WITH ('connector' = 'datagen');\n"
+     "CREATE TABLE acct (id BIGINT) WITH ('connector' = 'datagen');\n",
+     2, 14, "table 'acct' already exists"},
+    {"drop_missing_table",
+     "DROP TABLE ghost_table;\n",
+     1, 12, "table 'ghost_table' does not exist"},
+    {"drop_table_of_a_view",
+     "CREATE VIEW v AS SELECT 1 AS one_col;\n"
+     "DROP TABLE v;\n",
+     2, 12, "'v' is a view: use DROP VIEW"},
+    {"union_different_column_counts",
+     "SELECT 1, 2 UNION ALL SELECT 3;\n",
+     1, 13, "different column counts: 2 on the left, 1 on the right"},
+    {"union_incompatible_types",
+     "SELECT 1 AS a UNION ALL SELECT DATE '2024-01-01';\n",
+     1, 15, "has type INT NOT NULL on the left and DATE NOT NULL on the right"},
+    {"descriptor_on_non_time_column",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE ev, "
+     "DESCRIPTOR(id), INTERVAL '1' MINUTE)) GROUP BY window_start, "
+     "window_end;\n",
+     2, 70, "column 'id' is not a time attribute"},
+    {"descriptor_on_plain_timestamp",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3)) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE ev, "
+     "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, "
+     "window_end;\n",
+     2, 70, "column 'ts' is not a time attribute"},
+    {"group_window_on_non_time_attribute",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3)) WITH ('connector' = "
+     "'datagen');\n"
+     "SELECT COUNT(*) FROM ev GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE);\n",
+     2, 41, "the first argument of TUMBLE must be a time attribute"},
+    {"tumble_start_without_group_window",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE), COUNT(*) FROM ev "
+     "GROUP BY id;\n",
+     2, 8, "TUMBLE_START(...) must have the same arguments as a group window"},
+    {"unknown_catalog",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM hive_catalog.default_database.t;\n",
+     2, 15, "catalog 'hive_catalog' does not exist"},
+    {"unknown_database",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM sales_db.t;\n",
+     2, 15, "database 'sales_db' does not exist"},
+    {"select_star_without_from",
+     "SELECT *;\n",
+     1, 8, "SELECT * needs a FROM clause"},
+    {"negative_limit",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a FROM t LIMIT -5;\n",
+     2, 23, "LIMIT must not be negative"},
+    {"order_by_position_out_of_range",
+     "CREATE TABLE t (a INT, b INT) WITH ('connector' = 'datagen');\n"
+     "SELECT a, b FROM t ORDER BY 3;\n",
+     2, 29, "ORDER BY position 3 is not in the select list (1..2)"},
+    {"statement_set_with_select",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "EXECUTE STATEMENT SET BEGIN\n"
+     "  SELECT a FROM t;\n"
+     "END;\n",
+     3, 3, "syntax error at 'SELECT', expected INSERT"},
+    {"end_without_begin",
+     "SELECT 1;\n"
+     "END;\n",
+     2, 1, "END without BEGIN STATEMENT SET"},
+    {"begin_statement_set_never_closed",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'blackhole');\n"
+     "BEGIN STATEMENT SET;\n"
+     "INSERT INTO t VALUES (1);\n",
+     2, 1, "BEGIN STATEMENT SET is never closed by END"},
+    {"cte_defined_twice",
+     "WITH a AS (SELECT 1 AS x), a AS (SELECT 2 AS x) SELECT x FROM a;\n",
+     1, 28, "WITH name 'a' is defined twice"},
+    {"view_column_list_mismatch",
+     "CREATE VIEW v (a, b) AS SELECT 1 AS x;\n",
+     1, 13, "names 2 columns but the query returns 1"},
+    {"insert_column_listed_twice",
+     "CREATE TABLE dst (a INT, b INT) WITH ('connector' = 'blackhole');\n"
+     "INSERT INTO dst (a, a) VALUES (1, 2);\n",
+     2, 21, "column 'a' is listed twice"},
+    {"insert_unknown_column",
+     "CREATE TABLE dst (a INT, b INT) WITH ('connector' = 'blackhole');\n"
+     "INSERT INTO dst (a, c) VALUES (1, 2);\n",
+     2, 21, "table 'dst' has no column 'c'"},
+    {"over_in_where",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT id FROM ev WHERE ROW_NUMBER() OVER (ORDER BY ts) = 1;\n",
+     2, 43, "OVER windows are not allowed in WHERE"},
+    {"cast_boolean_to_date",
+     "SELECT CAST(TRUE AS DATE);\n",
+     1, 8, "cannot CAST BOOLEAN NOT NULL to DATE"},
+    {"subtract_timestamps",
+     "CREATE TABLE ev (a TIMESTAMP(3), b TIMESTAMP(3)) WITH "
+     "('connector' = 'datagen');\n"
+     "SELECT a - b FROM ev;\n",
+     2, 8, "cannot subtract TIMESTAMP(3) from TIMESTAMP(3)"},
+    {"invalid_date_literal",
+     "SELECT DATE '2024-13-45';\n",
+     1, 8, "invalid DATE literal '2024-13-45'"},
+    {"numeric_literal_out_of_range",
+     "SELECT 123456789012345678901234567890123456789012;\n",
+     1, 8, "is out of range: at most 38 digits"},
+    {"tumble_tvf_outside_from",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE);\n",
+     2, 8, "TUMBLE is a table function: use it in FROM"},
+    {"undefined_named_window",
+     "CREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+     "WITH ('connector' = 'datagen');\n"
+     "SELECT COUNT(*) OVER w2 FROM ev WINDOW w AS (ORDER BY ts);\n",
+     2, 22, "window 'w2' is not defined"},
+    {"like_of_a_view",
+     "CREATE VIEW v AS SELECT 1 AS one_col;\n"
+     "CREATE TABLE t WITH ('connector' = 'blackhole') LIKE v;\n",
+     2, 54, "CREATE TABLE ... LIKE needs a table, 'v' is a view"},
+    {"partitioned_by_missing_column",
+     "CREATE TABLE files (a INT) PARTITIONED BY (dt) WITH ('connector' "
+     "= 'filesystem', 'path' = '/x', 'format' = 'csv');\n",
+     1, 44, "PARTITIONED BY column 'dt' is not a column of 'files'"},
+    {"in_list_incompatible",
+     "CREATE TABLE t (d DATE) WITH ('connector' = 'datagen');\n"
+     "SELECT d FROM t WHERE d IN (1, 2);\n",
+     2, 29, "cannot be compared with DATE"},
+    {"case_incompatible_branches",
+     "SELECT CASE WHEN TRUE THEN 1 ELSE DATE '2024-01-01' END;\n",
+     1, 35, "CASE branches have incompatible types"},
+    {"sum_of_string",
+     "CREATE TABLE t (s STRING) WITH ('connector' = 'datagen');\n"
+     "SELECT SUM(s) FROM t;\n",
+     2, 12, "SUM does not accept an argument of type STRING"},
+    {"like_on_number",
+     "CREATE TABLE t (n INT) WITH ('connector' = 'datagen');\n"
+     "SELECT n FROM t WHERE n LIKE 'a%';\n",
+     2, 23, "LIKE needs strings, but this operand is INT"},
+    {"not_on_number",
+     "SELECT NOT 5;\n",
+     1, 12, "the operand of NOT must be a BOOLEAN condition, not INT"},
+    {"view_already_exists",
+     "CREATE VIEW v AS SELECT 1 AS one_col;\n"
+     "CREATE VIEW v AS SELECT 2 AS one_col;\n",
+     2, 13, "view 'v' already exists"},
+    {"watermark_expression_wrong_type",
+     "CREATE TABLE ev (\n"
+     "  ts TIMESTAMP(3),\n"
+     "  WATERMARK FOR ts AS 'late'\n"
+     ") WITH ('connector' = 'datagen');\n",
+     3, 23, "the WATERMARK expression must return TIMESTAMP"},
+    {"select_from_dropped_table",
+     "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n"
+     "DROP TABLE t;\n"
+     "SELECT a FROM t;\n",
+     3, 15, "table 't' not found"},
+    {"using_column_missing",
+     "CREATE TABLE l (id INT) WITH ('connector' = 'datagen');\n"
+     "CREATE TABLE r (rid INT) WITH ('connector' = 'datagen');\n"
+     "SELECT * FROM l JOIN r USING (id);\n",
+     3, 31, "USING column 'id' is not in the right side of the join"},
+    {"insert_into_missing_table",
+     "INSERT INTO nowhere SELECT 1;\n",
+     1, 13, "table 'nowhere' not found"},
+    {"values_row_width_mismatch",
+     "SELECT * FROM (VALUES (1, 'a'), (2)) AS v (n, s);\n",
+     1, 33, "VALUES rows must have the same number of columns"},
+    {"array_index_not_integer",
+     "SELECT ARRAY[1, 2]['x'];\n",
+     1, 20, "an ARRAY index must be an integer"},
+    {"nullif_incompatible",
+     "SELECT NULLIF(1, DATE '2024-01-01');\n",
+     1, 18, "NULLIF expects comparable arguments"},
+};
+
+START_TEST(test_rejects)
+{
+    const bad_case_t *c = &bad_cases[_i];
+    sl_script_t sc;
+    run_script(&sc, c->sql, false);
+    const sl_diag_t *d = first_error(&sc);
+    ck_assert_msg(d != NULL, "%s: expected an error, got none", c->name);
+    ck_assert_msg(sc.nerrors >= 1, "%s: nerrors %d", c->name, sc.nerrors);
+    for (int i = 0; i < sc.diags.n; i++) {
+        const sl_diag_t *e = SL_LIST_AT(sc.diags, i, const sl_diag_t *);
+        ck_assert_msg(e->off >= 0 && e->off <= sc.srclen,
+                      "%s: diagnostic '%s' has offset %d (source %d bytes)",
+                      c->name, e->msg, e->off, sc.srclen);
+        ck_assert_msg(e->msg && e->msg[0], "%s: empty message", c->name);
+    }
+    int line, col;
+    sl_script_linecol(&sc, d->off, &line, &col);
+    ck_assert_msg(line == c->line && col == c->col && strstr(d->msg, c->frag),
+                  "%s: want %d:%d containing \"%s\", got %d:%d: %s\n  all:%s",
+                  c->name, c->line, c->col, c->frag, line, col, d->msg,
+                  diag_text(&sc));
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+/* ---- direct tests: statement splitting ------------------------------------ */
+
+/* The text of statement i, as the parser recorded its span. */
+static void stmt_text(const sl_script_t *sc, int i, char *buf, size_t size)
+{
+    const sl_stmt_t *st = SL_LIST_AT(sc->stmts, i, const sl_stmt_t *);
+    ck_assert_int_ge(st->off, 0);
+    ck_assert_int_le(st->off + st->len, sc->srclen);
+    size_t n = (size_t)st->len < size - 1 ? (size_t)st->len : size - 1;
+    memcpy(buf, sc->src + st->off, n);
+    buf[n] = '\0';
+}
+
+START_TEST(test_split_strings_and_comments)
+{
+    /* ';' inside strings, quoted names and comments does not end a
+     * statement; the span of a statement excludes its ';'. */
+    static const char sql[] =
+        "SELECT 'a;b' AS `x;y`; -- c;d\n"
+        "/* e; f */ SELECT ';' AS s /* g; */;\n"
+        "SELECT 'it''s;' AS t;";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_msg(sc.nerrors == 0, "%s", diag_text(&sc));
+    ck_assert_int_eq(sc.nstatements, 3);
+    ck_assert_int_eq(sc.stmts.n, 3);
+    char buf[128];
+    stmt_text(&sc, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "SELECT 'a;b' AS `x;y`");
+    stmt_text(&sc, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "SELECT ';' AS s");
+    stmt_text(&sc, 2, buf, sizeof buf);
+    ck_assert_str_eq(buf, "SELECT 'it''s;' AS t");
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(SL_LIST_AT(sc.stmts, i, sl_stmt_t *)->kind, SL_S_QUERY);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_split_statement_set_block)
+{
+    /* The ';' after each INSERT inside EXECUTE STATEMENT SET BEGIN ... END
+     * belongs to the block; a CASE ... END inside it does not close it. */
+    static const char sql[] =
+        "CREATE TABLE src (a INT) WITH ('connector' = 'datagen');\n"
+        "CREATE TABLE dst (a INT, b STRING) WITH ('connector' = 'print');\n"
+        "EXECUTE STATEMENT SET\n"
+        "BEGIN\n"
+        "  INSERT INTO dst SELECT a, CASE WHEN a > 0 THEN 'p;' END FROM src;\n"
+        "  INSERT INTO dst SELECT a, 'second' FROM src;\n"
+        "END;\n"
+        "SELECT a FROM src;\n";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_msg(sc.nerrors == 0, "%s", diag_text(&sc));
+    ck_assert_int_eq(sc.nstatements, 4);
+    ck_assert_int_eq(sc.stmts.n, 4);
+    const sl_stmt_t *set = SL_LIST_AT(sc.stmts, 2, const sl_stmt_t *);
+    ck_assert_int_eq(set->kind, SL_S_STATEMENT_SET);
+    ck_assert_int_eq(set->stmts.n, 2);
+    for (int i = 0; i < 2; i++) {
+        const sl_stmt_t *ins = SL_LIST_AT(set->stmts, i, const sl_stmt_t *);
+        ck_assert_int_eq(ins->kind, SL_S_INSERT);
+    }
+    char buf[256];
+    stmt_text(&sc, 2, buf, sizeof buf);
+    ck_assert_msg(strncmp(buf, "EXECUTE STATEMENT SET", 21) == 0, "%s", buf);
+    ck_assert_msg(strcmp(buf + strlen(buf) - 3, "END") == 0, "%s", buf);
+    ck_assert_int_eq(SL_LIST_AT(sc.stmts, 3, sl_stmt_t *)->kind, SL_S_QUERY);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_split_begin_end_statements)
+{
+    /* The SQL-client form: BEGIN STATEMENT SET; and END; are statements of
+     * their own, with the INSERTs between them. */
+    static const char sql[] =
+        "CREATE TABLE dst (a INT) WITH ('connector' = 'blackhole');\n"
+        "BEGIN STATEMENT SET;\n"
+        "INSERT INTO dst VALUES (1);\n"
+        "INSERT INTO dst VALUES (2);\n"
+        "END;\n";
+    static const int kinds[] = {SL_S_CREATE_TABLE, SL_S_BEGIN_SET, SL_S_INSERT,
+                                SL_S_INSERT, SL_S_END_SET};
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_msg(sc.nerrors == 0, "%s", diag_text(&sc));
+    ck_assert_int_eq(sc.stmts.n, 5);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(SL_LIST_AT(sc.stmts, i, sl_stmt_t *)->kind, kinds[i]);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_split_missing_final_semicolon)
+{
+    /* The last statement needs no ';'; trailing blanks and comments are not
+     * part of it. */
+    static const char sql[] = "SELECT 1;\nSELECT 2 AS two  -- the end\n\n";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_msg(sc.nerrors == 0, "%s", diag_text(&sc));
+    ck_assert_int_eq(sc.nstatements, 2);
+    ck_assert_int_eq(sc.stmts.n, 2);
+    char buf[64];
+    stmt_text(&sc, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "SELECT 2 AS two");
+    sl_script_destroy(&sc);
+
+    /* Only blanks and comments: no statement at all. */
+    run_script(&sc, "  -- nothing here;\n/* ; */ ;; \n", false);
+    ck_assert_int_eq(sc.nstatements, 0);
+    ck_assert_int_eq(sc.stmts.n, 0);
+    ck_assert_int_eq(sc.diags.n, 0);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_split_crlf)
+{
+    /* CRLF line endings: statements split as usual, and positions count
+     * lines by LF with the CR not shifting columns of the next line. */
+    static const char sql[] =
+        "CREATE TABLE crlf_src (a INT) WITH ('connector' = 'datagen');\r\n"
+        "SELECT a\r\n"
+        "FROM crlf_src\r\n"
+        "WHERE nope = 1;\r\n"
+        "SELECT a FROM crlf_src;\r\n";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_int_eq(sc.nstatements, 3);
+    ck_assert_int_eq(sc.stmts.n, 3);
+    ck_assert_int_eq(sc.nerrors, 1);
+    const sl_diag_t *d = first_error(&sc);
+    ck_assert_ptr_nonnull(d);
+    int line, col;
+    sl_script_linecol(&sc, d->off, &line, &col);
+    ck_assert_int_eq(line, 4);
+    ck_assert_int_eq(col, 7);
+    ck_assert_msg(strstr(d->msg, "column 'nope' not found"), "%s", d->msg);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_legacy_set_fields)
+{
+    /* SET key = value (unquoted) and SET 'key' = 'value' give the same key
+     * and value; only the first is marked legacy. */
+    static const char sql[] =
+        "SET table.exec.mini-batch.size = 5000;\n"
+        "SET 'table.exec.mini-batch.size' = '5000';\n"
+        "SET pipeline.name = 'with spaces';\n";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_msg(sc.nerrors == 0, "%s", diag_text(&sc));
+    ck_assert_int_eq(sc.stmts.n, 3);
+    for (int i = 0; i < 2; i++) {
+        const sl_stmt_t *st = SL_LIST_AT(sc.stmts, i, const sl_stmt_t *);
+        ck_assert_int_eq(st->kind, SL_S_SET);
+        ck_assert_int_eq(st->legacy, i == 0);
+        ck_assert_str_eq(st->key, "table.exec.mini-batch.size");
+        ck_assert_str_eq(st->value, "5000");
+    }
+    const sl_stmt_t *st = SL_LIST_AT(sc.stmts, 2, const sl_stmt_t *);
+    ck_assert_str_eq(st->key, "pipeline.name");
+    ck_assert_str_eq(st->value, "with spaces");
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+/* ---- direct tests: positions ---------------------------------------------- */
+
+START_TEST(test_linecol_utf8)
+{
+    /* Columns count characters: é is 2 bytes, € 3, the emoji 4. */
+    static const char sql[] = "SELECT 'é€\xF0\x9F\x98\x80' AS s, nope;\n"
+                              "-- ünïcødé\n"
+                              "SELECT 'ö', 2;";
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    const char *nope = strstr(sc.src, "nope");
+    int line, col;
+    sl_script_linecol(&sc, (int)(nope - sc.src), &line, &col);
+    ck_assert_int_eq(line, 1);
+    ck_assert_int_eq(col, 20);
+    /* The binder's error about it is at the same place. */
+    const sl_diag_t *d = first_error(&sc);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->off, (int)(nope - sc.src));
+    /* The start of a line, a character after multi-byte ones, the end. */
+    const char *two = strrchr(sc.src, '2');
+    sl_script_linecol(&sc, (int)(two - sc.src), &line, &col);
+    ck_assert_int_eq(line, 3);
+    ck_assert_int_eq(col, 13);
+    const char *l2 = strstr(sc.src, "-- ");
+    sl_script_linecol(&sc, (int)(l2 - sc.src), &line, &col);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 1);
+    sl_script_linecol(&sc, 0, &line, &col);
+    ck_assert_int_eq(line, 1);
+    ck_assert_int_eq(col, 1);
+    sl_script_linecol(&sc, sc.srclen, &line, &col);
+    ck_assert_int_eq(line, 3);
+    ck_assert_int_eq(col, 15);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_several_errors_one_per_statement)
+{
+    /* Each broken statement is reported once, at its own position; the
+     * valid statements between them are parsed and bound (the last query
+     * uses a table created between two errors). */
+    static const char sql[] =
+        "CREATE TABLE good_src (id INT, label STRING)\n"     /* 1 */
+        "  WITH ('connector' = 'datagen');\n"                 /* 2 */
+        "SELECT id label FROM good_src WHERE;\n"              /* 3 syntax */
+        "SELECT label FROM good_src;\n"                       /* 4 */
+        "SELECT missing_col, alsobad FROM good_src;\n"        /* 5 bind */
+        "CREATE TABLE good_dst (id INT) WITH ('connector' = 'print');\n"
+        "INSERT INTO good_dst SELECT label FROM good_src;\n"  /* 7 bind */
+        "SELECT 'open;\n";                                    /* 8 lexical */
+    sl_script_t sc;
+    run_script(&sc, sql, false);
+    ck_assert_int_eq(sc.nstatements, 7);
+    ck_assert_int_eq(sc.stmts.n, 5);
+    ck_assert_msg(sc.nerrors == 4, "%d errors:%s", sc.nerrors, diag_text(&sc));
+    ck_assert_int_eq(sc.diags.n, 4);
+    static const struct {
+        int line, col;
+        const char *frag;
+    } want[] = {
+        {3, 36, "unexpected end of statement"},
+        {5, 8, "column 'missing_col' not found"},
+        {7, 29, "cannot be written to column 'id'"},
+        {8, 8, "unterminated string literal"},
+    };
+    bool seen[4] = {false, false, false, false};
+    for (int i = 0; i < sc.diags.n; i++) {
+        const sl_diag_t *d = SL_LIST_AT(sc.diags, i, const sl_diag_t *);
+        ck_assert_int_eq(d->level, SL_DIAG_ERROR);
+        ck_assert_int_ge(d->off, 0);
+        int line, col;
+        sl_script_linecol(&sc, d->off, &line, &col);
+        int k = 0;
+        while (k < 4 && want[k].line != line) k++;
+        ck_assert_msg(k < 4, "unexpected error at %d:%d: %s", line, col, d->msg);
+        ck_assert_msg(!seen[k], "two errors on line %d", line);
+        seen[k] = true;
+        ck_assert_msg(col == want[k].col && strstr(d->msg, want[k].frag),
+                      "line %d: want col %d \"%s\", got col %d: %s", line,
+                      want[k].col, want[k].frag, col, d->msg);
+    }
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_parse_only_skips_binding)
+{
+    /* Without the binder, unknown names are not errors; syntax still is. */
+    sl_script_t sc;
+    run_script(&sc, "SELECT nothing FROM nowhere;\nSELECT FROM;\n", true);
+    ck_assert_int_eq(sc.stmts.n, 1);
+    ck_assert_int_eq(sc.nerrors, 1);
+    const sl_diag_t *d = first_error(&sc);
+    int line, col;
+    sl_script_linecol(&sc, d->off, &line, &col);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 8);
+    sl_script_destroy(&sc);
+}
+END_TEST
+
+START_TEST(test_error_offsets_in_range)
+{
+    /* Every diagnostic of every rejected row has a position inside the
+     * source, also when only parsing. */
+    for (int p = 0; p < 2; p++) {
+        for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+            sl_script_t sc;
+            run_script(&sc, bad_cases[i].sql, p == 1);
+            for (int k = 0; k < sc.diags.n; k++) {
+                const sl_diag_t *d = SL_LIST_AT(sc.diags, k, const sl_diag_t *);
+                ck_assert_msg(d->off >= 0 && d->off <= sc.srclen &&
+                                  d->len >= 0,
+                              "%s: diagnostic at %d+%d: %s", bad_cases[i].name,
+                              d->off, d->len, d->msg);
+            }
+            sl_script_destroy(&sc);
+        }
+    }
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 static Suite *sql_suite(void)
 {
     Suite *s = suite_create("sql");
     TCase *tc = tcase_create("accepts");
     tcase_add_loop_test(tc, test_accepts, 0, N(ok_cases));
     suite_add_tcase(s, tc);
+    tc = tcase_create("rejects");
+    tcase_add_loop_test(tc, test_rejects, 0, N(bad_cases));
+    tcase_add_test(tc, test_error_offsets_in_range);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("split");
+    tcase_add_test(tc, test_split_strings_and_comments);
+    tcase_add_test(tc, test_split_statement_set_block);
+    tcase_add_test(tc, test_split_begin_end_statements);
+    tcase_add_test(tc, test_split_missing_final_semicolon);
+    tcase_add_test(tc, test_split_crlf);
+    tcase_add_test(tc, test_legacy_set_fields);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("positions");
+    tcase_add_test(tc, test_linecol_utf8);
+    tcase_add_test(tc, test_several_errors_one_per_statement);
+    tcase_add_test(tc, test_parse_only_skips_binding);
+    suite_add_tcase(s, tc);
     return s;
 }
-int main(void) { return sl_test_run_suite(sql_suite()); }
+
+int main(void)
+{
+    return sl_test_run_suite(sql_suite());
+}
