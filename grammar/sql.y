@@ -149,6 +149,9 @@ coldef(A) ::= nm(N) type(T) METADATA metafrom(F) virtual(V) colcomment(M).
     { A = sl_ast_coldef_metadata(P, N, T, F, V, M); }
 coldef(A) ::= nm(N) AS expr(E) colcomment(M).
     { A = sl_ast_coldef_computed(P, N, E, M); }
+/* A column called `watermark`: the token after it tells it from WATERMARK FOR. */
+coldef(A) ::= WATERMARK(X) type(T) colpk(K) colcomment(M).
+    { A = sl_ast_coldef_physical(P, sl_ast_ident(P, &X), T, K, M); }
 
 %type colpk {sl_token_t *}
 colpk(A) ::= .                             { A = NULL; }
@@ -360,6 +363,12 @@ cmd(A) ::= DESC(D) qname(N).               { A = sl_ast_describe(P, &D, N, 0); }
 
 cmd(A) ::= EXPLAIN(E) explainfor explaindetails(D) explainable(S).
     { A = sl_ast_explain(P, &E, D, S); }
+/* STATEMENT is also a name, so the statement-set form is spelled out: with
+ * an optional detail list in front, the parser could not tell them apart. */
+cmd(A) ::= EXPLAIN(E) explainfor STATEMENT(T) SET BEGIN setinserts(L) END.
+    { A = sl_ast_explain(P, &E, NULL, sl_ast_statement_set(P, &T, L)); }
+cmd(A) ::= EXPLAIN(E) explainfor idlist(D) STATEMENT(T) SET BEGIN setinserts(L) END.
+    { A = sl_ast_explain(P, &E, D, sl_ast_statement_set(P, &T, L)); }
 explainfor ::= .
 explainfor ::= PLAN FOR.
 %type explaindetails {sl_list_t *}
@@ -369,8 +378,6 @@ explaindetails(A) ::= idlist(L).           { A = L; }
 explainable(A) ::= query(Q).               { A = sl_ast_query_stmt(P, Q); }
 explainable(A) ::= insert(I).              { A = I; }
 explainable(A) ::= EXECUTE insert(I).      { A = I; }
-explainable(A) ::= STATEMENT(E) SET BEGIN setinserts(L) END.
-    { A = sl_ast_statement_set(P, &E, L); }
 explainable(A) ::= EXECUTE(E) STATEMENT SET BEGIN setinserts(L) END.
     { A = sl_ast_statement_set(P, &E, L); }
 
@@ -747,8 +754,12 @@ args(A) ::= arg(X).                        { A = sl_ast_list(P, NULL, X); }
 args(A) ::= args(L) COMMA arg(X).          { A = sl_ast_list(P, L, X); }
 %type arg {sl_expr_t *}
 arg(A) ::= expr(X).                        { A = X; }
-arg(A) ::= unitkw(U).                      { A = sl_ast_symbol(P, U); }
+arg(A) ::= unitkw(U).                      { A = sl_ast_unit(P, U); }
 arg(A) ::= TABLE(T) qname(N).              { A = sl_ast_table_arg(P, &T, N); }
+/* PARTITION BY k or PARTITION BY (k1, k2), as Calcite spells table arguments. */
+arg(A) ::= TABLE(T) qname(N) PARTITION BY expr(K).
+    { A = sl_ast_table_arg_partitioned(P, &T, N, K); }
+arg(A) ::= OFFSET(N) ARROW arg(X).         { A = sl_ast_named_arg(P, sl_ast_ident(P, &N), X); }
 arg(A) ::= DESCRIPTOR(D) LP idlist(L) RP(R). { A = sl_ast_descriptor(P, &D, L, &R); }
 arg(A) ::= nm(N) ARROW arg(X).             { A = sl_ast_named_arg(P, N, X); }
 
@@ -761,11 +772,11 @@ expr(A) ::= POSITION(N) LP args(L) RP(R).   { A = sl_ast_call_tok(P, &N, L, &R);
 
 /* Special syntaxes of SQL functions. */
 expr(A) ::= EXTRACT(F) LP iunit(U) FROM expr(X) RP(R).
-    { A = sl_ast_special(P, &F, sl_ast_symbol(P, U), X, NULL, &R); }
+    { A = sl_ast_special(P, &F, sl_ast_unit(P, U), X, NULL, &R); }
 expr(A) ::= FLOOR(F) LP expr(X) TO iunit(U) RP(R).
-    { A = sl_ast_special(P, &F, X, sl_ast_symbol(P, U), NULL, &R); }
+    { A = sl_ast_special(P, &F, X, sl_ast_unit(P, U), NULL, &R); }
 expr(A) ::= CEIL(F) LP expr(X) TO iunit(U) RP(R).
-    { A = sl_ast_special(P, &F, X, sl_ast_symbol(P, U), NULL, &R); }
+    { A = sl_ast_special(P, &F, X, sl_ast_unit(P, U), NULL, &R); }
 expr(A) ::= SUBSTRING(F) LP expr(X) FROM expr(Y) RP(R).
     { A = sl_ast_special(P, &F, X, Y, NULL, &R); }
 expr(A) ::= SUBSTRING(F) LP expr(X) FROM expr(Y) FOR expr(Z) RP(R).

@@ -1454,6 +1454,34 @@ sl_expr_t *sl_ast_symbol(sl_pctx *P, sl_token_t *t)
     return e;
 }
 
+sl_expr_t *sl_ast_unit(sl_pctx *P, sl_token_t *t)
+{
+    sl_expr_t *e = sl_ast_symbol(P, t);
+    if (t && e->op == SL_U_NONE)
+        sl_parse_error(P, t->off, t->len,
+                       "'%.*s' is not a time unit: expected YEAR, QUARTER, MONTH, "
+                       "WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND, "
+                       "MICROSECOND, DOW, DOY, EPOCH, ...",
+                       t->len, P->src + t->off);
+    return e;
+}
+
+sl_expr_t *sl_ast_table_arg_partitioned(sl_pctx *P, const sl_token_t *kw,
+                                        sl_qname_t *n, sl_expr_t *keys)
+{
+    sl_expr_t *e = sl_ast_table_arg(P, kw, n);
+    if (!keys) return e;
+    /* (k1, k2) arrives as a ROW: keep its elements. */
+    if (keys->kind == SL_X_ROW && (keys->flags & SL_XF_PAREN) == 0 &&
+        keys->args.n > 1) {
+        e->args = keys->args;
+    } else {
+        sl_ast_list(P, &e->args, keys);
+    }
+    e->len = expr_end(keys) - e->off;
+    return e;
+}
+
 sl_expr_t *sl_ast_table_arg(sl_pctx *P, const sl_token_t *kw, sl_qname_t *n)
 {
     if (!n) return &dummy_expr;

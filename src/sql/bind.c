@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -654,9 +655,16 @@ static int bind_literal(binder_t *b, sl_expr_t *e)
         e->type = decimal_t(b, digits, scale, false);
         break;
     }
-    case SL_LIT_DOUBLE:
+    case SL_LIT_DOUBLE: {
+        char *end;
+        double v = strtod(e->str, &end);
+        if (v == HUGE_VAL || v == -HUGE_VAL)
+            return bfail(b, e->off, e->len,
+                         "numeric literal '%s' is out of range for DOUBLE",
+                         e->str);
         e->type = sl_type_with_nullable(b->a, &sl_type_double, false);
         break;
+    }
     case SL_LIT_DATE: {
         sl_date_t d;
         if (sl_date_parse(e->str, (size_t)e->slen, &d))
@@ -736,6 +744,7 @@ static int bind_call(binder_t *b, scope_t *s, sl_expr_t *e, int flags,
     if (!f) f = sl_func_lookup_kind(name, nlen, SL_FN_AGG);
     if (!f) f = sl_func_lookup_kind(name, nlen, SL_FN_RANK);
     if (!f) f = sl_func_lookup_kind(name, nlen, SL_FN_GROUP_AUX);
+    if (!f) f = sl_func_lookup_kind(name, nlen, SL_FN_GROUP_WINDOW);
     if (!f) f = sl_func_lookup(name, nlen);
     if (!f) {
         const char *hint = sl_func_suggest(name, nlen);
@@ -830,6 +839,12 @@ static int bind_call(binder_t *b, scope_t *s, sl_expr_t *e, int flags,
                 u->slen = (int)strlen(u->str);
             }
         }
+        if (u->kind != SL_X_SYMBOL)
+            return bfail(b, u->off, u->len,
+                         "the first argument of %s must be a time unit "
+                         "(SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or "
+                         "YEAR), not '%.*s'",
+                         f->name, u->len, b->sc->src + u->off);
     }
     int aflags = flags & ~(X_GROUP_BY | X_OVER_OK);
     if (f->kind == SL_FN_AGG && !e->over) aflags |= X_IN_AGG;
@@ -1356,24 +1371,31 @@ static bool expr_equal(const sl_expr_t *x, const sl_expr_t *y)
     }
 }
 
+/* Does a GROUP BY element group e? `(a, b)` in GROUP BY, GROUPING SETS,
+ * ROLLUP or CUBE is a list of columns, not a ROW value. */
+static bool group_expr_covers(const sl_expr_t *g, const sl_expr_t *e)
+{
+    if (!g) return false;
+    if (expr_equal(g, e)) return true;
+    if (g->kind == SL_X_ROW)
+        for (int i = 0; i < g->args.n; i++)
+            if (expr_equal(g->args.items[i], e)) return true;
+    return false;
+}
+
+static bool group_item_covers(const sl_group_item_t *g, const sl_expr_t *e)
+{
+    if (g->kind == SL_G_EXPR) return group_expr_covers(g->expr, e);
+    for (int j = 0; j < g->items.n; j++)
+        if (group_item_covers(g->items.items[j], e)) return true;
+    return false;
+}
+
 static bool is_grouped(const scope_t *s, const sl_expr_t *e)
 {
     if (!s->group_by) return false;
-    for (int i = 0; i < s->group_by->n; i++) {
-        const sl_group_item_t *g = s->group_by->items[i];
-        if (g->kind == SL_G_EXPR) {
-            if (expr_equal(g->expr, e)) return true;
-        } else {
-            for (int j = 0; j < g->items.n; j++) {
-                const sl_group_item_t *h = g->items.items[j];
-                if (h->expr && expr_equal(h->expr, e)) return true;
-                for (int k = 0; k < h->items.n; k++) {
-                    const sl_group_item_t *m = h->items.items[k];
-                    if (m->expr && expr_equal(m->expr, e)) return true;
-                }
-            }
-        }
-    }
+    for (int i = 0; i < s->group_by->n; i++)
+        if (group_item_covers(s->group_by->items[i], e)) return true;
     return false;
 }
 
@@ -1483,6 +1505,77 @@ static int rename_rel(binder_t *b, const sl_rel_t *in, const sl_list_t *names,
 static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
                      srel_t **leaf);
 
+/* Flink's parameter names of the window TVFs, in positional order. */
+static const char *const *tvf_params(const char *fn)
+{
+    static const char *const tumble[] = {"DATA", "TIMECOL", "SIZE", "OFFSET", NULL};
+    static const char *const hop[] = {"DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET", NULL};
+    static const char *const cumulate[] = {"DATA", "TIMECOL", "STEP", "SIZE", "OFFSET", NULL};
+    static const char *const session[] = {"DATA", "TIMECOL", "GAP", NULL};
+    if (!strcasecmp(fn, "TUMBLE")) return tumble;
+    if (!strcasecmp(fn, "HOP")) return hop;
+    if (!strcasecmp(fn, "CUMULATE")) return cumulate;
+    if (!strcasecmp(fn, "SESSION")) return session;
+    return NULL;
+}
+
+/* TUMBLE(DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => ...): puts
+ * named arguments in positional order, in place. */
+static int order_named_args(binder_t *b, const sl_func_t *f, sl_expr_t *call)
+{
+    bool named = false;
+    for (int i = 0; i < call->args.n; i++)
+        if (((sl_expr_t *)call->args.items[i])->kind == SL_X_NAMED_ARG) named = true;
+    if (!named) return 0;
+    const char *const *params = tvf_params(f->name);
+    int np = 0;
+    while (params && params[np]) np++;
+    sl_expr_t **slot = balloc(b, (size_t)(np ? np : 1) * sizeof *slot);
+    if (!slot) return -SL_ENOMEM;
+    for (int i = 0; i < call->args.n; i++) {
+        sl_expr_t *a = call->args.items[i];
+        if (a->kind != SL_X_NAMED_ARG)
+            return bfail(b, a->off, a->len,
+                         "%s: positional and named (name => value) arguments "
+                         "cannot be mixed",
+                         f->name);
+        int k = -1;
+        for (int j = 0; j < np; j++)
+            if (!strcasecmp(params[j], a->str)) k = j;
+        if (k < 0) {
+            char list[128];
+            int o = 0;
+            list[0] = '\0';
+            for (int j = 0; j < np && o < (int)sizeof list - 16; j++)
+                o += snprintf(list + o, sizeof list - (size_t)o, "%s%s",
+                              j ? ", " : "", params[j]);
+            return bfail(b, a->off, a->slen,
+                         "%s has no parameter named '%s': it takes %s", f->name,
+                         a->str, list);
+        }
+        if (slot[k])
+            return bfail(b, a->off, a->slen, "%s: parameter %s is given twice",
+                         f->name, params[k]);
+        slot[k] = a->a;
+    }
+    sl_list_t args = {0};
+    for (int j = 0; j < np; j++) {
+        if (!slot[j]) {
+            if (j >= f->min_args) break;
+            return bfail(b, call->off, call->len, "%s: parameter %s is missing",
+                         f->name, params[j]);
+        }
+        if (sl_list_push(b->a, &args, slot[j])) return boom(b);
+    }
+    for (int j = args.n + 1; j < np; j++)
+        if (slot[j])
+            return bfail(b, call->off, call->len,
+                         "%s: parameter %s needs %s to be given too", f->name,
+                         params[j], params[args.n]);
+    call->args = args;
+    return 0;
+}
+
 /* TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...)) */
 static int bind_tvf(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
                     const sl_rel_t **out)
@@ -1502,6 +1595,7 @@ static int bind_tvf(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
                      "TUMBLE, HOP, CUMULATE or SESSION",
                      q->len, b->sc->src + q->off);
     call->func = f;
+    TRY(order_named_args(b, f, call));
     int nargs = call->args.n;
     if (nargs < f->min_args || (f->max_args >= 0 && nargs > f->max_args))
         return bfail(b, call->off, call->len, "%s does not take %d arguments: %s",
@@ -1528,6 +1622,13 @@ static int bind_tvf(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
     const sl_type_t *time_t = NULL;
     scope_t ts = {.parent = NULL};
     TRY(scope_add(b, &ts, tname, in, NULL));
+    /* SESSION(TABLE t PARTITION BY k, ...): keys are columns of t. */
+    if (ta->args.n && strcasecmp(f->name, "SESSION"))
+        return bfail(b, ta->off, ta->len,
+                     "only SESSION takes TABLE t PARTITION BY ...; %s does not",
+                     f->name);
+    for (int i = 0; i < ta->args.n; i++)
+        TRY(bind_expr(b, &ts, ta->args.items[i], 0, "PARTITION BY"));
     for (int i = 1; i < nargs; i++) {
         sl_expr_t *a = call->args.items[i];
         if (a->kind == SL_X_DESCRIPTOR) {

@@ -109,6 +109,45 @@ static void describe_expected(char *buf, size_t cap, const int *exp, int n)
                               names[i]);
 }
 
+/* Inside WITH (...) or OPTIONS(...), keys and values are string literals;
+ * an unquoted key (`connector = 'x'`, `rows-per-second = '1'`) gets a
+ * message that says so, quoting what was written up to '='. */
+static bool option_list_error(sl_parse_ctx_t *P, const sl_token_t *tok)
+{
+    if (!P->toks || tok->type == 0 || tok->type == TK_QSTR ||
+        tok->type == TK_RP || tok->type == TK_COMMA || tok->type == TK_EQ)
+        return false;
+    int i = P->tok_index, depth = 0, j;
+    for (j = i - 1; j >= 0; j--) {
+        int t = P->toks[j].type;
+        if (t == TK_RP) depth++;
+        else if (t == TK_LP && depth-- == 0) break;
+    }
+    if (j <= 0) return false;
+    const sl_token_t *before = &P->toks[j - 1];
+    bool opts = before->type == TK_WITH ||
+                (before->type == TK_ID && before->len == 7 &&
+                 strncasecmp(P->src + before->off, "OPTIONS", 7) == 0);
+    if (!opts) return false;
+    int prev = P->toks[i - 1].type;
+    if (prev != TK_LP && prev != TK_COMMA && prev != TK_EQ) return false;
+    /* Quote the text up to the next '=' or ',' (or the token alone). */
+    int end = tok->off + tok->len;
+    for (int k = i + 1; k < P->ntoks; k++) {
+        int t = P->toks[k].type;
+        if (t == TK_EQ || t == TK_COMMA || t == TK_RP) break;
+        end = P->toks[k].off + P->toks[k].len;
+    }
+    int n = end - tok->off;
+    if (n > 60) n = 60;
+    sl_parse_error(P, tok->off, tok->len,
+                   "syntax error at '%.*s': option %s must be single-quoted "
+                   "strings: write '%.*s'",
+                   tok->len, P->src + tok->off,
+                   prev == TK_EQ ? "values" : "keys", n, P->src + tok->off);
+    return true;
+}
+
 void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok,
                            const int *expected, int nexpected)
 {
@@ -127,6 +166,7 @@ void sl_parse_syntax_error(sl_parse_ctx_t *P, const sl_token_t *tok,
                        P->prev[1].len, P->src + P->prev[1].off);
         return;
     }
+    if (option_list_error(P, tok)) return;
     if (tok->type == TK_HINT_BEGIN) {
         sl_parse_error(P, tok->off, n,
                        "a hint /*+ ... */ may only follow SELECT, a table name, "
@@ -499,6 +539,43 @@ static sl_stmt_t *parse_legacy_set(sl_parse_ctx_t *P, int set_off, int from,
     return st;
 }
 
+/* The SQL client's `RESET key` with an unquoted key. */
+static sl_stmt_t *parse_legacy_reset(sl_parse_ctx_t *P, int reset_off, int from,
+                                     int to)
+{
+    const char *s = P->src;
+    int i = from;
+    is_space(s, to, &i);
+    int k0 = i;
+    while (i < to && !isspace((unsigned char)s[i]) && s[i] != '\'' && s[i] != ';')
+        i++;
+    int k1 = i;
+    int r = k1;
+    if (k1 == k0 || is_space(s, to, &r)) {
+        sl_parse_error(P, k1 == k0 ? k0 : r, 1,
+                       "invalid RESET statement: expected RESET 'key', RESET "
+                       "key or RESET");
+        return NULL;
+    }
+    sl_stmt_t *st = sl_arena_calloc(P->arena, sizeof *st);
+    if (!st) {
+        sl_parse_oom(P);
+        return NULL;
+    }
+    st->kind = SL_S_RESET;
+    st->legacy = true;
+    st->off = reset_off;
+    st->len = k1 - reset_off;
+    st->key = sl_arena_strndup(P->arena, s + k0, (size_t)(k1 - k0));
+    if (!st->key) {
+        sl_parse_oom(P);
+        return NULL;
+    }
+    st->key_off = k0;
+    st->key_len = k1 - k0;
+    return st;
+}
+
 static void lexical_error(sl_parse_ctx_t *P, const sl_token_t *t)
 {
     const char *z = P->src + t->off;
@@ -582,6 +659,8 @@ static void parse_statement(sl_script_t *sc, sl_parse_ctx_t *P,
     P->result = NULL;
     P->cur = NULL;
     P->unsup_what = NULL;
+    P->toks = NULL;
+    P->ntoks = 0;
     P->failed = false;
     P->nomem = false;
     sl_err_clear(&P->err);
@@ -595,6 +674,10 @@ static void parse_statement(sl_script_t *sc, sl_parse_ctx_t *P,
         sl_stmt_t *st = parse_legacy_set(P, toks[0].off, toks[0].off + toks[0].len,
                                          end_off);
         if (st && !P->failed) P->result = st;
+    } else if (toks[0].type == TK_RESET && n > 1 && toks[1].type != TK_QSTR) {
+        sl_stmt_t *st = parse_legacy_reset(P, toks[0].off,
+                                           toks[0].off + toks[0].len, end_off);
+        if (st && !P->failed) P->result = st;
     } else {
         retag_position_in((sl_token_t *)toks, n);
         void *parser = sl_sql_parserAlloc(malloc, P);
@@ -603,7 +686,10 @@ static void parse_statement(sl_script_t *sc, sl_parse_ctx_t *P,
         } else {
             P->prev_type = 0;
             memset(P->prev, 0, sizeof P->prev);
+            P->toks = toks;
+            P->ntoks = n;
             for (int i = 0; i < n && !P->failed; i++) {
+                P->tok_index = i;
                 sl_sql_parser(parser, toks[i].type, toks[i]);
                 P->prev_type = toks[i].type;
                 P->prev[1] = P->prev[0];

@@ -49,6 +49,8 @@ struct sl_parse_ctx {
     const char *unsup_what;    /* a parsed but unsupported statement, */
     const char *unsup_why;     /* reported when the statement is complete */
     int unsup_off, unsup_len;
+    const sl_token_t *toks;    /* the statement's tokens, while parsing */
+    int ntoks, tok_index;      /* ... and the one being fed */
     bool failed;               /* first error recorded in err */
     bool nomem;
     sl_err_t err;
@@ -261,6 +263,11 @@ sl_expr_t *sl_ast_call_over(sl_pctx *P, sl_expr_t *call, sl_window_t *w,
                             const sl_token_t *lp, const sl_token_t *rp);
 sl_expr_t *sl_ast_call_over_ref(sl_pctx *P, sl_expr_t *call, sl_ident_t *w);
 sl_expr_t *sl_ast_symbol(sl_pctx *P, sl_token_t *t);
+/* A time unit argument (EXTRACT, FLOOR ... TO, TIMESTAMPDIFF): an unknown
+ * unit is a syntax error at it. */
+sl_expr_t *sl_ast_unit(sl_pctx *P, sl_token_t *t);
+sl_expr_t *sl_ast_table_arg_partitioned(sl_pctx *P, const sl_token_t *kw,
+                                        sl_qname_t *n, sl_expr_t *keys);
 sl_expr_t *sl_ast_table_arg(sl_pctx *P, const sl_token_t *kw, sl_qname_t *n);
 sl_expr_t *sl_ast_descriptor(sl_pctx *P, const sl_token_t *kw, sl_list_t *cols,
                              const sl_token_t *rp);
