@@ -1,0 +1,164 @@
+/* connector.h - the plugin interface of connectors, and their registry.
+ *
+ * A connector type is a static struct (Fluent Bit style): a name (the
+ * 'connector' option), the roles it can play, a table of the options it
+ * accepts, and constructors. The planner looks a type up by name, checks
+ * the table's options against the type's option table (sl_options_check),
+ * and creates a source or sink instance for each use of the table.
+ *
+ * Sources run on their own thread (one per source instance): next() may
+ * block (rate limits, files, sockets) and fills a batch; the engine moves
+ * batches to the loop thread through a bounded queue. Sinks run on the loop
+ * thread: write() must not block for long (files and stdout are fine; network
+ * sinks use non-blocking I/O in later issues).
+ *
+ * A connector knows nothing of operators: it sees rows of the table's
+ * physical columns, typed as the table declares them.
+ */
+#ifndef SL_CONNECTORS_CONNECTOR_H
+#define SL_CONNECTORS_CONNECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "exec/batch.h"
+#include "sql/ast.h"
+#include "sql/types.h"
+#include "util/err.h"
+
+/* ---- options ---- */
+
+typedef enum sl_opt_type {
+    SL_OPT_STRING = 1,
+    SL_OPT_INT,        /* 64-bit integer */
+    SL_OPT_BOOL,       /* true/false */
+    SL_OPT_DOUBLE,
+    SL_OPT_DURATION,   /* Flink durations: 10s, 2 min, 500ms, 1h ... -> ms */
+    SL_OPT_MEMSIZE,    /* 2mb, 64 kb ... -> bytes */
+    SL_OPT_ENUM,       /* one of enum_values, case-insensitive */
+} sl_opt_type_t;
+
+/* One accepted option. A key may hold '#' for one segment that varies per
+ * field (fields.#.kind), or end with '*' for a pass-through prefix
+ * (properties.*). */
+typedef struct sl_option_spec {
+    const char *key;
+    uint8_t type;              /* sl_opt_type_t */
+    bool required;
+    const char *def;           /* default, as text; NULL for none */
+    const char *enum_values;   /* "a|b|c" for SL_OPT_ENUM */
+    const char *desc;          /* one line, for docs and error lists */
+} sl_option_spec_t;
+
+/* A parsed option value. */
+typedef struct sl_optval {
+    const char *key;           /* as given */
+    const char *text;          /* as given (never printed for secrets) */
+    int64_t i;                 /* INT, BOOL (0/1), DURATION (ms), MEMSIZE */
+    double d;                  /* DOUBLE */
+    const sl_option_t *src;    /* positions for errors; NULL for defaults */
+} sl_optval_t;
+
+/* The checked options of one table use. */
+typedef struct sl_options {
+    int n;
+    sl_optval_t *v;            /* every given option, then defaults */
+} sl_options_t;
+
+/* Looks an option up ("number-of-rows", "fields.id.kind"); NULL if absent
+ * and without default. */
+const sl_optval_t *sl_options_get(const sl_options_t *o, const char *key);
+const char *sl_options_str(const sl_options_t *o, const char *key,
+                           const char *def);
+int64_t sl_options_int(const sl_options_t *o, const char *key, int64_t def);
+
+/* ---- instances ---- */
+
+/* What a connector gets to build an instance. */
+typedef struct sl_conn_ctx {
+    const char *table;         /* table name, for messages */
+    int ncols;                 /* physical columns, in table order */
+    const char *const *names;
+    const sl_type_t *const *types;
+    const int *pk;             /* primary key columns (indexes), may be 0 */
+    int npk;
+    const sl_options_t *opts;  /* checked options */
+    const char *job_name;      /* for log prefixes and defaults */
+    sl_arena_t *arena;         /* lives as long as the job */
+} sl_conn_ctx_t;
+
+typedef struct sl_source sl_source_t;
+typedef struct sl_sink sl_sink_t;
+
+typedef struct sl_source_ops {
+    /* Fills out (reset by the caller, ncols = ctx->ncols) with up to
+     * max_rows rows. Returns 0 with rows (possibly none, e.g. idle),
+     * SL_SOURCE_END when the input is exhausted, or a negative error with
+     * err filled (which fails the job). Called on the source's thread. */
+    int (*next)(sl_source_t *src, sl_batch_t *out, int max_rows,
+                sl_err_t *err);
+    /* Asks a blocked next() to return soon (from another thread). */
+    void (*wakeup)(sl_source_t *src);
+    void (*close)(sl_source_t *src);
+} sl_source_ops_t;
+
+#define SL_SOURCE_END 1
+
+struct sl_source {
+    const sl_source_ops_t *ops;
+    void *ctx;                 /* the connector's instance state */
+    bool bounded;              /* ends by itself (number-of-rows, files) */
+};
+
+typedef struct sl_sink_ops {
+    /* Consumes a batch (rows of the table's physical columns). Called on
+     * the loop thread. 0 or a negative error with err filled. */
+    int (*write)(sl_sink_t *snk, const sl_batch_t *b, sl_err_t *err);
+    /* Makes everything written so far durable/visible (end of job,
+     * checkpoint). */
+    int (*flush)(sl_sink_t *snk, sl_err_t *err);
+    void (*close)(sl_sink_t *snk);
+} sl_sink_ops_t;
+
+struct sl_sink {
+    const sl_sink_ops_t *ops;
+    void *ctx;
+    bool upsert;               /* accepts updates keyed by the primary key */
+    bool changelog;            /* accepts -U/-D rows (print, debezium-json) */
+};
+
+/* ---- connector types ---- */
+
+enum {
+    SL_CONN_SOURCE = 1 << 0,
+    SL_CONN_SINK = 1 << 1,
+    SL_CONN_LOOKUP = 1 << 2,
+};
+
+typedef struct sl_connector_type {
+    const char *name;
+    unsigned roles;            /* SL_CONN_* */
+    const sl_option_spec_t *options;   /* terminated by {NULL} */
+    /* Extra validation across options and columns (may be NULL). */
+    int (*validate)(const sl_conn_ctx_t *ctx, sl_err_t *err);
+    int (*source_new)(const sl_conn_ctx_t *ctx, sl_source_t *out,
+                      sl_err_t *err);
+    int (*sink_new)(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err);
+} sl_connector_type_t;
+
+/* Case-sensitive lookup, as Flink's factory identifiers. */
+const sl_connector_type_t *sl_connector_find(const char *name);
+/* The n-th registered type, NULL past the end. */
+const sl_connector_type_t *sl_connector_at(int i);
+
+/* Checks the given options against the type's table plus the common keys
+ * ('connector'), parses typed values, adds defaults. Errors name the option
+ * and its SQL position (err->off from the sl_option_t), list the accepted
+ * keys for an unknown one, and never print a secret's value. ncols/names
+ * resolve '#' patterns (fields.#.kind must name a column). Memory in a. */
+int sl_options_check(const sl_connector_type_t *ct, const sl_list_t *given,
+                     int ncols, const char *const *names, sl_arena_t *a,
+                     sl_options_t *out, sl_err_t *err);
+
+#endif
