@@ -13,6 +13,8 @@ static void usage(FILE *f)
         "streaming aggregation, upserts into Elasticsearch or a database.\n"
         "\n"
         "commands:\n"
+        "  run [--set k=v]... FILE        run a job file in the foreground\n"
+        "  explain FILE                   print the operator plan of a job file\n"
         "  check [--parse-only] FILE...   validate SQL files; exit 1 on any error\n"
         "  help                           this text\n"
         "  version                        print the version\n"
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "check")) return sl_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "explain"))
+        return sl_cmd_run(argc - 1, argv + 1);
     fprintf(stderr, "sluice: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 1;

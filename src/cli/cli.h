@@ -6,5 +6,7 @@
 #define SL_VERSION "0.1.0"
 
 int sl_cmd_check(int argc, char **argv);
+/* run and explain (argv[0] says which) */
+int sl_cmd_run(int argc, char **argv);
 
 #endif

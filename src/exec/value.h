@@ -97,4 +97,18 @@ int sl_value_cast(const sl_value_t *v, const sl_type_t *from, sl_value_t *out,
 int sl_value_parse(const char *s, size_t n, const sl_type_t *t, sl_value_t *out,
                    sl_arena_t *a, sl_err_t *err);
 
+/* ---- additions (exec/value.c) -------------------------------------------- */
+
+/* sl_value_format into arena a instead of a heap buffer: *out becomes a
+ * string value (NUL-terminated in the arena). Returns 0 or -SL_ENOMEM. */
+int sl_value_format_arena(const sl_value_t *v, const sl_type_t *t, int mode,
+                          sl_arena_t *a, sl_value_t *out);
+
+/* Java's Double.toString / Float.toString (single set; v must then be a
+ * float value): the shortest digits that round-trip, "100.0", "0.001",
+ * "1.0E7", "1.0E-4", "NaN", "-Infinity". Returns the length, or -SL_ERANGE
+ * when cap is too small (32 bytes always suffice). */
+#define SL_DOUBLE_STRLEN 32
+int sl_double_format(double v, bool single, char *buf, size_t cap);
+
 #endif

@@ -112,7 +112,7 @@ typedef enum sl_lit_kind {
     SL_LIT_TIMESTAMP_LTZ,
 } sl_lit_kind_t;
 
-typedef enum sl_op {
+typedef enum sl_opcode {
     SL_OP_NONE = 0,
     SL_OP_NEG, SL_OP_POS, SL_OP_NOT,
     SL_OP_ADD, SL_OP_SUB, SL_OP_MUL, SL_OP_DIV, SL_OP_MOD, SL_OP_CONCAT,
@@ -120,7 +120,7 @@ typedef enum sl_op {
     SL_OP_AND, SL_OP_OR,
     SL_OP_LIKE, SL_OP_SIMILAR,
     SL_OP_IS_NULL, SL_OP_IS_TRUE, SL_OP_IS_FALSE, SL_OP_IS_UNKNOWN,
-} sl_op_t;
+} sl_opcode_t;
 
 /* Time units for INTERVAL, EXTRACT, FLOOR/CEIL ... TO, TIMESTAMPDIFF. */
 typedef enum sl_unit {
@@ -147,7 +147,7 @@ enum {
 
 struct sl_expr {
     uint8_t kind;              /* sl_expr_kind_t */
-    uint8_t op;                /* sl_op_t, sl_lit_kind_t, or sl_unit_t */
+    uint8_t op;                /* sl_opcode_t, sl_lit_kind_t, or sl_unit_t */
     uint16_t flags;            /* SL_XF_* */
     int off, len;              /* source span */
     sl_expr_t *a, *b, *c;      /* operands (see kinds) */
@@ -284,7 +284,10 @@ struct sl_tref {
     sl_expr_t *on;
     sl_list_t using_cols;      /* sl_ident_t* */
     /* binder annotations */
-    sl_rel_t *rel;
+    sl_rel_t *rel;             /* leaves: the relation as this query sees it */
+    const struct sl_table *table;  /* SL_TR_TABLE from the catalog */
+    const sl_cte_t *cte;       /* SL_TR_TABLE naming a WITH entry */
+    const struct sl_table *tvf_table;  /* SL_TR_FUNC: the TABLE argument */
 };
 
 /* ---- statements ---- */

@@ -144,6 +144,7 @@ typedef struct srel {
 typedef struct cte_ent {
     const char *name;
     const sl_rel_t *rel;
+    const sl_cte_t *cte;
 } cte_ent_t;
 
 typedef struct scope scope_t;
@@ -179,7 +180,7 @@ static int scope_add(binder_t *b, scope_t *s, const char *alias,
 }
 
 static int scope_add_cte(binder_t *b, scope_t *s, const char *name,
-                         const sl_rel_t *rel)
+                         const sl_rel_t *rel, const sl_cte_t *cte)
 {
     if (s->nctes == s->capctes) {
         int cap = s->capctes ? s->capctes * 2 : 4;
@@ -191,16 +192,26 @@ static int scope_add_cte(binder_t *b, scope_t *s, const char *name,
     }
     s->ctes[s->nctes].name = name;
     s->ctes[s->nctes].rel = rel;
+    s->ctes[s->nctes].cte = cte;
     s->nctes++;
     return 0;
 }
 
-static const sl_rel_t *scope_find_cte(const scope_t *s, const char *name)
+static const sl_rel_t *scope_find_cte2(const scope_t *s, const char *name,
+                                       const sl_cte_t **cte)
 {
     for (; s; s = s->parent)
         for (int i = s->nctes - 1; i >= 0; i--)
-            if (strcasecmp(s->ctes[i].name, name) == 0) return s->ctes[i].rel;
+            if (strcasecmp(s->ctes[i].name, name) == 0) {
+                if (cte) *cte = s->ctes[i].cte;
+                return s->ctes[i].rel;
+            }
     return NULL;
+}
+
+static const sl_rel_t *scope_find_cte(const scope_t *s, const char *name)
+{
+    return scope_find_cte2(s, name, NULL);
 }
 
 static bool in_using(const srel_t *r, const char *name)
@@ -1391,6 +1402,16 @@ static bool group_item_covers(const sl_group_item_t *g, const sl_expr_t *e)
     return false;
 }
 
+bool sl_expr_equal(const sl_expr_t *a, const sl_expr_t *b)
+{
+    return expr_equal(a, b);
+}
+
+bool sl_expr_is_group_agg(const sl_expr_t *e)
+{
+    return is_group_agg(e);
+}
+
 static bool is_grouped(const scope_t *s, const sl_expr_t *e)
 {
     if (!s->group_by) return false;
@@ -1612,6 +1633,7 @@ static int bind_tvf(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
         const sl_table_t *tab;
         TRY(lookup_table(b, &ta->name, &tab));
         in = &tab->rel;
+        t->tvf_table = tab;
     }
     ta->type = &sl_type_table;
     const sl_type_t **types = balloc(b, (size_t)nargs * sizeof *types);
@@ -1701,11 +1723,14 @@ static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
         const sl_rel_t *rel = NULL;
         const char *tname = t->name.parts[t->name.n - 1].name;
         const sl_table_t *tab = NULL;
-        if (t->name.n == 1) rel = scope_find_cte(outer, tname);
+        const sl_cte_t *cte = NULL;
+        if (t->name.n == 1) rel = scope_find_cte2(outer, tname, &cte);
         if (!rel) {
             if ((rc = lookup_table(b, &t->name, &tab))) break;
             rel = &tab->rel;
         }
+        t->table = tab;
+        t->cte = cte;
         if (t->systime) {
             /* FOR SYSTEM_TIME AS OF: bound against the relations to the
              * left (already in scope), never against this one. */
@@ -1734,6 +1759,7 @@ static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
                              "table alias", &renamed)))
             break;
         use = renamed;
+        t->rel = renamed;
         rc = scope_add(b, s, t->alias.name ? t->alias.name : tname, use, &added);
         break;
     }
@@ -1745,6 +1771,7 @@ static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
         if ((rc = rename_rel(b, t->query->rel, &t->col_aliases, t->off, t->len,
                              "table alias", &renamed)))
             break;
+        t->rel = renamed;
         rc = scope_add(b, s, t->alias.name, renamed, &added);
         break;
     }
@@ -1755,6 +1782,7 @@ static int bind_tref(binder_t *b, scope_t *s, scope_t *outer, sl_tref_t *t,
         if ((rc = rename_rel(b, r, &t->col_aliases, t->off, t->len,
                              "table alias", &renamed)))
             break;
+        t->rel = renamed;
         rc = scope_add(b, s, t->alias.name, renamed, &added);
         break;
     }
@@ -2116,7 +2144,7 @@ static int bind_query(binder_t *b, scope_t *outer, sl_query_t *q)
             sl_rel_t *r;
             TRY(rename_rel(b, c->query->rel, &c->columns, c->name.off,
                            c->name.len, "WITH column list", &r));
-            TRY(scope_add_cte(b, use, c->name.name, r));
+            TRY(scope_add_cte(b, use, c->name.name, r, c));
         }
     }
     int rc;

@@ -68,4 +68,10 @@ int sl_bind_script(sl_script_t *sc, sl_catalog_t *cat);
  * diagnostic. */
 int sl_bind_stmt(sl_script_t *sc, sl_catalog_t *cat, sl_stmt_t *st);
 
+/* Structural equality of two bound expressions (same columns, literals,
+ * functions): how GROUP BY expressions are matched in the select list. */
+bool sl_expr_equal(const sl_expr_t *a, const sl_expr_t *b);
+/* Is e an aggregate call of a GROUP BY (not a window aggregate)? */
+bool sl_expr_is_group_agg(const sl_expr_t *e);
+
 #endif

@@ -23,28 +23,42 @@ typedef struct sl_state sl_state_t;        /* a backend instance */
 typedef struct sl_kv sl_kv_t;              /* one named table of it */
 typedef struct sl_kv_iter sl_kv_iter_t;
 
-/* The in-memory backend ("hashmap" in Flink's terms). */
+/* The in-memory backend ("hashmap" in Flink's terms): one B+tree per table,
+ * entries packed in size-class slabs (state/memory.c). NULL when out of
+ * memory. */
 sl_state_t *sl_state_memory_new(void);
 void sl_state_free(sl_state_t *st);
 /* Bytes of keys and values held, for metrics and memory limits. */
 size_t sl_state_bytes(const sl_state_t *st);
+/* Bytes the backend has allocated for them: slabs (including freed slots
+ * kept for reuse), tree nodes, bookkeeping. Always >= sl_state_bytes. */
+size_t sl_state_footprint(const sl_state_t *st);
+/* The backend's name: "memory", "rocksdb". */
+const char *sl_state_backend(const sl_state_t *st);
 
 /* Returns the table called name, creating it on first use; NULL when out of
  * memory. ttl_ms > 0 makes entries expire ttl_ms after their last write
  * (Flink's table.exec.state.ttl, OnCreateAndWrite); the clock is advanced by
  * sl_state_set_time(). */
 sl_kv_t *sl_state_table(sl_state_t *st, const char *name, int64_t ttl_ms);
-/* The current processing time (ms) used for TTL. */
+/* The current processing time (ms) used for TTL. Time never goes back: a
+ * value below the current one is ignored (so the write order of a table is
+ * also its expiry order). */
 void sl_state_set_time(sl_state_t *st, int64_t now_ms);
 
-/* 0 and *val/*vlen set; -SL_ENOTFOUND when absent or expired. */
+/* 0 and *val, *vlen set (either may be NULL); -SL_ENOTFOUND when absent
+ * or expired. */
 int sl_kv_get(sl_kv_t *kv, const void *key, size_t klen, const void **val,
               size_t *vlen);
-/* Inserts or replaces (copies both). 0 or -SL_ENOMEM. */
+/* Inserts or replaces (copies both) and restarts the entry's TTL. 0,
+ * -SL_ENOMEM (nothing written), or -SL_EINVAL for a key or value of 4 GiB
+ * or more. */
 int sl_kv_put(sl_kv_t *kv, const void *key, size_t klen, const void *val,
               size_t vlen);
-/* 0, or -SL_ENOTFOUND when absent. */
+/* 0, or -SL_ENOTFOUND when absent (an expired entry is dropped and counts
+ * as absent). Never fails for want of memory. */
 int sl_kv_del(sl_kv_t *kv, const void *key, size_t klen);
+/* Entries stored, including expired ones sl_kv_expire has not dropped yet. */
 size_t sl_kv_count(const sl_kv_t *kv);
 /* Drops every entry whose TTL has passed; returns how many. */
 size_t sl_kv_expire(sl_kv_t *kv);
@@ -64,5 +78,50 @@ sl_kv_iter_t *sl_kv_iter_seek(sl_kv_t *kv, const void *prefix, size_t plen,
 /* The last entry with the prefix (for MAX): 1 and the entry, 0 if none. */
 int sl_kv_last(sl_kv_t *kv, const void *prefix, size_t plen, const void **key,
                size_t *klen, const void **val, size_t *vlen);
+
+/* ---- backend interface ---------------------------------------------------
+ * What a backend implements. Callers use the functions above (state.c),
+ * never these pointers. A backend's instance, table and iterator structs
+ * each start with the matching base struct below, so the wrappers can find
+ * the ops; they are cast back inside the backend. Contracts are those of
+ * the wrapper of the same name; seek with klen 0 is sl_kv_iter_new. */
+typedef struct sl_state_ops {
+    const char *name;
+    void (*free)(sl_state_t *st);
+    size_t (*bytes)(const sl_state_t *st);
+    size_t (*footprint)(const sl_state_t *st);
+    sl_kv_t *(*table)(sl_state_t *st, const char *name, int64_t ttl_ms);
+    void (*set_time)(sl_state_t *st, int64_t now_ms);
+    int (*get)(sl_kv_t *kv, const void *key, size_t klen, const void **val,
+               size_t *vlen);
+    int (*put)(sl_kv_t *kv, const void *key, size_t klen, const void *val,
+               size_t vlen);
+    int (*del)(sl_kv_t *kv, const void *key, size_t klen);
+    size_t (*count)(const sl_kv_t *kv);
+    size_t (*expire)(sl_kv_t *kv);
+    sl_kv_iter_t *(*seek)(sl_kv_t *kv, const void *prefix, size_t plen,
+                          const void *key, size_t klen);
+    int (*next)(sl_kv_iter_t *it, const void **key, size_t *klen,
+                const void **val, size_t *vlen);
+    void (*iter_free)(sl_kv_iter_t *it);
+    int (*last)(sl_kv_t *kv, const void *prefix, size_t plen,
+                const void **key, size_t *klen, const void **val,
+                size_t *vlen);
+} sl_state_ops_t;
+
+struct sl_state {
+    const sl_state_ops_t *ops;
+};
+struct sl_kv {
+    const sl_state_ops_t *ops;
+};
+struct sl_kv_iter {
+    const sl_state_ops_t *ops;
+};
+
+/* Test hook of the memory backend: after n more successful allocations
+ * every allocation fails (-SL_ENOMEM / NULL) until the hook is turned off
+ * with n < 0. Ignored by other backends. */
+void sl_state_memory_fail_after(sl_state_t *st, long n);
 
 #endif

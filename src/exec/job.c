@@ -1,0 +1,546 @@
+/* job.c - runs a planned job: operators on a libuv loop, sources on threads.
+ *
+ * Each source instance reads on its own thread into batches taken from a
+ * small pool; a filled batch goes into the source's bounded queue and the
+ * loop is woken with uv_async. When the queue is full the reader waits, so
+ * a slow pipeline slows the reader instead of growing memory. On the loop,
+ * a batch is pushed through the operators (push-based, synchronous), then
+ * returned to the pool. Mini-batch operators are flushed by a repeating
+ * timer (table.exec.mini-batch.allow-latency) and at the end of input.
+ * SIGINT/SIGTERM stop the sources; what was read is flushed to the sinks.
+ */
+#include "exec/op.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "util/log.h"
+
+#define QUEUE_SLOTS 4          /* batches in flight per source */
+#define SOURCE_BATCH_ROWS 1024
+
+typedef struct source_rt {
+    sl_job_t *job;
+    sl_op_t *op;               /* the scan operator */
+    sl_source_t src;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    sl_batch_t pool[QUEUE_SLOTS];
+    int queue[QUEUE_SLOTS];    /* filled batches, FIFO of pool indexes */
+    int qhead, qcount;
+    bool busy[QUEUE_SLOTS];    /* taken by the reader or queued */
+    bool ended;                /* the reader has finished (or failed) */
+    bool drained;              /* ended and every batch consumed */
+    bool stop;                 /* asked to stop */
+    int rc;
+    sl_err_t err;
+} source_rt_t;
+
+struct sl_job {
+    const sl_plan_t *plan;
+    uv_loop_t loop;
+    uv_async_t async;
+    uv_timer_t timer;
+    uv_signal_t sigint, sigterm;
+    bool timer_on;
+    sl_op_t *ops;              /* one per plan node, plan order */
+    int nops;
+    source_rt_t *sources;
+    int nsources;
+    sl_sink_t *sinks;          /* one per sink node */
+    sl_state_t *state;
+    int64_t now_ms;
+    bool failed, finished, stopping;
+    sl_err_t err;
+    sl_arena_t arena;
+};
+
+sl_state_t *sl_job_state(sl_job_t *job) { return job->state; }
+const sl_job_conf_t *sl_job_conf(sl_job_t *job) { return &job->plan->conf; }
+int64_t sl_job_now(sl_job_t *job) { return job->now_ms; }
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int sl_op_emit(sl_op_t *op, sl_err_t *err)
+{
+    if (op->out.nrows == 0) return 0;
+    op->rows_out += (uint64_t)op->out.nrows;
+    for (int i = 0; i < op->nouts; i++) {
+        sl_op_t *c = op->outs[i].op;
+        c->rows_in += (uint64_t)op->out.nrows;
+        int rc = c->ops->push(c, op->outs[i].port, &op->out, err);
+        if (rc) return rc;
+    }
+    sl_batch_reset(&op->out);
+    return 0;
+}
+
+/* Pushes a batch that the job (not an operator) owns to op's consumers. */
+static int forward(sl_op_t *op, const sl_batch_t *b, sl_err_t *err)
+{
+    op->rows_out += (uint64_t)b->nrows;
+    for (int i = 0; i < op->nouts; i++) {
+        sl_op_t *c = op->outs[i].op;
+        c->rows_in += (uint64_t)b->nrows;
+        int rc = c->ops->push(c, op->outs[i].port, b, err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static void job_fail(sl_job_t *job, const sl_err_t *err)
+{
+    if (!job->failed) {
+        job->failed = true;
+        job->err = *err;
+    }
+    uv_stop(&job->loop);
+}
+
+/* ---- sources ---- */
+
+static void *source_main(void *arg)
+{
+    source_rt_t *s = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals go to the loop */
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        int slot = -1;
+        while (!s->stop) {
+            for (int i = 0; i < QUEUE_SLOTS; i++)
+                if (!s->busy[i]) {
+                    slot = i;
+                    break;
+                }
+            if (slot >= 0) break;
+            pthread_cond_wait(&s->cv, &s->mu);
+        }
+        if (s->stop) {
+            s->ended = true;
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        s->busy[slot] = true;
+        pthread_mutex_unlock(&s->mu);
+
+        sl_batch_t *b = &s->pool[slot];
+        sl_batch_reset(b);
+        sl_err_t err;
+        sl_err_clear(&err);
+        int rc = s->src.ops->next(&s->src, b, SOURCE_BATCH_ROWS, &err);
+
+        pthread_mutex_lock(&s->mu);
+        if (rc < 0) {
+            s->rc = rc;
+            s->err = err;
+            s->busy[slot] = false;
+            s->ended = true;
+        } else {
+            if (b->nrows > 0) {
+                s->queue[(s->qhead + s->qcount) % QUEUE_SLOTS] = slot;
+                s->qcount++;
+            } else {
+                s->busy[slot] = false;
+            }
+            if (rc == SL_SOURCE_END) s->ended = true;
+        }
+        bool done = s->ended;
+        pthread_mutex_unlock(&s->mu);
+        uv_async_send(&s->job->async);
+        if (done) break;
+    }
+    uv_async_send(&s->job->async);
+    return NULL;
+}
+
+static int flush_all(sl_job_t *job, sl_err_t *err)
+{
+    for (int i = 0; i < job->nops; i++) {
+        sl_op_t *op = &job->ops[i];
+        if (op->ops && op->ops->flush) {
+            int rc = op->ops->flush(op, err);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+static void finish(sl_job_t *job)
+{
+    if (job->finished) return;
+    job->finished = true;
+    sl_err_t err;
+    sl_err_clear(&err);
+    int rc = flush_all(job, &err);
+    for (int i = 0; !rc && i < job->plan->sinks.n; i++)
+        if (job->sinks[i].ops && job->sinks[i].ops->flush)
+            rc = job->sinks[i].ops->flush(&job->sinks[i], &err);
+    if (rc) job_fail(job, &err);
+    uv_stop(&job->loop);
+}
+
+static void on_async(uv_async_t *h)
+{
+    sl_job_t *job = h->data;
+    bool all_done = true;
+    for (int i = 0; i < job->nsources && !job->failed; i++) {
+        source_rt_t *s = &job->sources[i];
+        for (;;) {
+            pthread_mutex_lock(&s->mu);
+            int slot = -1;
+            if (s->qcount) {
+                slot = s->queue[s->qhead];
+                s->qhead = (s->qhead + 1) % QUEUE_SLOTS;
+                s->qcount--;
+            }
+            bool ended = s->ended;
+            int src_rc = s->rc;
+            pthread_mutex_unlock(&s->mu);
+            if (slot < 0) {
+                if (ended) {
+                    if (src_rc < 0) {
+                        job_fail(job, &s->err);
+                        return;
+                    }
+                    s->drained = true;
+                }
+                break;
+            }
+            job->now_ms = wall_ms();
+            sl_state_set_time(job->state, job->now_ms);
+            sl_err_t err;
+            sl_err_clear(&err);
+            s->op->rows_in += (uint64_t)s->pool[slot].nrows;
+            int rc = forward(s->op, &s->pool[slot], &err);
+            pthread_mutex_lock(&s->mu);
+            s->busy[slot] = false;
+            pthread_cond_signal(&s->cv);
+            pthread_mutex_unlock(&s->mu);
+            if (rc) {
+                job_fail(job, &err);
+                return;
+            }
+        }
+        if (!s->drained) all_done = false;
+    }
+    if (all_done && !job->failed) finish(job);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    sl_job_t *job = t->data;
+    sl_err_t err;
+    sl_err_clear(&err);
+    job->now_ms = wall_ms();
+    if (flush_all(job, &err)) job_fail(job, &err);
+}
+
+static void stop_sources(sl_job_t *job)
+{
+    for (int i = 0; i < job->nsources; i++) {
+        source_rt_t *s = &job->sources[i];
+        pthread_mutex_lock(&s->mu);
+        s->stop = true;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        if (s->src.ops && s->src.ops->wakeup) s->src.ops->wakeup(&s->src);
+    }
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    sl_job_t *job = h->data;
+    if (job->stopping) {
+        /* A second signal: stop without waiting for the flush. */
+        sl_err_t err;
+        sl_err_set(&err, SL_EINTERNAL, "interrupted by signal %d", signum);
+        job_fail(job, &err);
+        return;
+    }
+    SL_LOG_INFO("signal %d: stopping the job after flushing what was read",
+                signum);
+    job->stopping = true;
+    stop_sources(job);
+    uv_async_send(&job->async);
+}
+
+/* ---- setup ---- */
+
+static int emit_values(sl_job_t *job, sl_op_t *op, sl_err_t *err)
+{
+    const sl_pnode_t *n = op->node;
+    for (int r = 0; r < n->nrows; r++) {
+        sl_value_t *row = sl_batch_add(&op->out, SL_INSERT);
+        if (!row) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        for (int c = 0; c < n->ncols; c++) {
+            int rc = sl_batch_set(&op->out, &row[c], &n->rows[r * n->ncols + c],
+                                  n->types[c]);
+            if (rc) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+        if (op->out.nrows >= SL_BATCH_DEFAULT_ROWS) {
+            int rc = sl_op_emit(op, err);
+            if (rc) return rc;
+        }
+    }
+    (void)job;
+    return sl_op_emit(op, err);
+}
+
+static int noop_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
+{
+    (void)port;
+    return forward(op, b, err);
+}
+
+static const sl_op_ops_t source_ops = {"Source", noop_push, NULL, NULL};
+
+static int conn_ctx(sl_job_t *job, const sl_pnode_t *n, sl_conn_ctx_t *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->table = n->table->name;
+    ctx->ncols = n->ncols;
+    ctx->names = n->names;
+    ctx->types = n->types;
+    ctx->opts = &n->opts;
+    ctx->job_name = job->plan->conf.job_name;
+    ctx->arena = &job->arena;
+    /* Primary key, as indexes of the physical columns. */
+    const sl_table_t *t = n->table;
+    if (t->npk) {
+        int *pk = sl_arena_alloc(&job->arena, (size_t)t->npk * sizeof *pk);
+        if (!pk) return -SL_ENOMEM;
+        int k = 0;
+        for (int i = 0; i < t->npk; i++) {
+            int phys = 0;
+            for (int j = 0; j < t->pk[i]; j++)
+                if (!t->defs || !t->defs[j] || t->defs[j]->kind == SL_COL_PHYSICAL)
+                    phys++;
+            pk[k++] = phys;
+        }
+        ctx->pk = pk;
+        ctx->npk = k;
+    }
+    return 0;
+}
+
+static int add_out(sl_job_t *job, sl_op_t *from, sl_op_t *to, int port)
+{
+    sl_op_out_t *v = sl_arena_alloc(&job->arena, (size_t)(from->nouts + 1) * sizeof *v);
+    if (!v) return -SL_ENOMEM;
+    if (from->nouts) memcpy(v, from->outs, (size_t)from->nouts * sizeof *v);
+    v[from->nouts].op = to;
+    v[from->nouts].port = port;
+    from->outs = v;
+    from->nouts++;
+    return 0;
+}
+
+static int op_index(const sl_plan_t *plan, const sl_pnode_t *n)
+{
+    for (int i = 0; i < plan->nodes.n; i++)
+        if (plan->nodes.items[i] == n) return i;
+    return -1;
+}
+
+static void report(const sl_job_t *job)
+{
+    for (int i = 0; i < job->nops; i++) {
+        const sl_op_t *op = &job->ops[i];
+        if (!op->node) continue;
+        fprintf(stderr, "  op %d %-16s rows in %10llu  out %10llu\n", op->node->id,
+                op->ops ? op->ops->name : "?", (unsigned long long)op->rows_in,
+                (unsigned long long)op->rows_out);
+    }
+}
+
+int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
+               sl_err_t *err)
+{
+    sl_job_t *job = calloc(1, sizeof *job);
+    if (!job) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    int rc = 0;
+    job->plan = plan;
+    sl_arena_init(&job->arena, 0);
+    sl_err_clear(&job->err);
+    job->state = sl_state_memory_new();
+    job->nops = plan->nodes.n;
+    job->ops = calloc((size_t)job->nops, sizeof *job->ops);
+    job->sinks = calloc((size_t)(plan->sinks.n + 1), sizeof *job->sinks);
+    job->sources = calloc((size_t)job->nops, sizeof *job->sources);
+    bool loop_ok = false;
+    if (!job->state || !job->ops || !job->sinks || !job->sources) {
+        rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (uv_loop_init(&job->loop)) {
+        rc = sl_err_set(err, SL_EINTERNAL, "cannot create the event loop");
+        goto done;
+    }
+    loop_ok = true;
+    job->now_ms = wall_ms();
+    sl_state_set_time(job->state, job->now_ms);
+
+    /* Operators, in plan order (inputs first). */
+    int nsink = 0;
+    for (int i = 0; i < job->nops && !rc; i++) {
+        sl_op_t *op = &job->ops[i];
+        const sl_pnode_t *n = plan->nodes.items[i];
+        op->node = n;
+        op->job = job;
+        if (sl_batch_init(&op->out, n->ncols, 0)) {
+            rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+            break;
+        }
+        switch (n->kind) {
+        case SL_PN_SCAN:
+        case SL_PN_VALUES:
+            op->ops = &source_ops;
+            break;
+        case SL_PN_CALC: rc = sl_op_calc_init(op, err); break;
+        case SL_PN_AGG: rc = sl_op_agg_init(op, err); break;
+        case SL_PN_JOIN: rc = sl_op_join_init(op, err); break;
+        case SL_PN_UNION: rc = sl_op_union_init(op, err); break;
+        case SL_PN_SINK: {
+            sl_conn_ctx_t ctx;
+            sl_sink_t *snk = &job->sinks[nsink++];
+            if (conn_ctx(job, n, &ctx)) {
+                rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+                break;
+            }
+            rc = n->conn->sink_new(&ctx, snk, err);
+            if (!rc) rc = sl_op_sink_init(op, snk, err);
+            break;
+        }
+        }
+        /* Wire inputs to this operator. */
+        for (int k = 0; !rc && k < n->ninputs; k++) {
+            int j = op_index(plan, n->inputs[k]);
+            if (j < 0 || j >= i) {
+                rc = sl_err_set(err, SL_EINTERNAL, "plan is not in order");
+                break;
+            }
+            if (add_out(job, &job->ops[j], op, k))
+                rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+    }
+    if (rc) goto done;
+
+    uv_async_init(&job->loop, &job->async, on_async);
+    job->async.data = job;
+    uv_signal_init(&job->loop, &job->sigint);
+    uv_signal_init(&job->loop, &job->sigterm);
+    job->sigint.data = job->sigterm.data = job;
+    uv_signal_start(&job->sigint, on_signal, SIGINT);
+    uv_signal_start(&job->sigterm, on_signal, SIGTERM);
+    if (plan->conf.minibatch && plan->conf.minibatch_latency_ms > 0) {
+        uv_timer_init(&job->loop, &job->timer);
+        job->timer.data = job;
+        uv_timer_start(&job->timer, on_timer, (uint64_t)plan->conf.minibatch_latency_ms,
+                       (uint64_t)plan->conf.minibatch_latency_ms);
+        job->timer_on = true;
+    }
+
+    /* Literal rows first, then the source threads. */
+    for (int i = 0; i < job->nops && !rc; i++)
+        if (job->ops[i].node->kind == SL_PN_VALUES) rc = emit_values(job, &job->ops[i], err);
+    for (int i = 0; i < job->nops && !rc; i++) {
+        const sl_pnode_t *n = job->ops[i].node;
+        if (n->kind != SL_PN_SCAN) continue;
+        source_rt_t *s = &job->sources[job->nsources];
+        s->job = job;
+        s->op = &job->ops[i];
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->cv, NULL);
+        for (int k = 0; k < QUEUE_SLOTS; k++)
+            if (sl_batch_init(&s->pool[k], n->ncols, SOURCE_BATCH_ROWS))
+                rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        job->nsources++;
+        if (rc) break;
+        sl_conn_ctx_t ctx;
+        if (conn_ctx(job, n, &ctx)) {
+            rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+            break;
+        }
+        if ((rc = n->conn->source_new(&ctx, &s->src, err))) break;
+        if (pthread_create(&s->thread, NULL, source_main, s)) {
+            rc = sl_err_set(err, SL_EINTERNAL, "cannot start a source thread");
+            break;
+        }
+        s->started = true;
+    }
+    if (rc) goto done;
+    if (job->nsources == 0) {
+        finish(job);
+    } else {
+        uv_async_send(&job->async);
+        uv_run(&job->loop, UV_RUN_DEFAULT);
+    }
+    if (job->failed) {
+        *err = job->err;
+        rc = -(job->err.code ? job->err.code : SL_EINTERNAL);
+    }
+
+done:
+    if (job->sources) {
+        stop_sources(job);
+        for (int i = 0; i < job->nsources; i++) {
+            source_rt_t *s = &job->sources[i];
+            if (s->started) pthread_join(s->thread, NULL);
+            if (s->src.ops && s->src.ops->close) s->src.ops->close(&s->src);
+            for (int k = 0; k < QUEUE_SLOTS; k++) sl_batch_destroy(&s->pool[k]);
+            pthread_mutex_destroy(&s->mu);
+            pthread_cond_destroy(&s->cv);
+        }
+    }
+    if (verbose && job->ops) report(job);
+    if (stats && job->ops) {
+        memset(stats, 0, sizeof *stats);
+        for (int i = 0; i < job->nops; i++) {
+            const sl_op_t *op = &job->ops[i];
+            if (!op->node) continue;
+            if (op->node->kind == SL_PN_SCAN) stats->rows_in += op->rows_in;
+            if (op->node->kind == SL_PN_SINK) stats->rows_out += op->rows_in;
+        }
+    }
+    if (job->ops) {
+        for (int i = 0; i < job->nops; i++) {
+            sl_op_t *op = &job->ops[i];
+            if (op->ops && op->ops->close) op->ops->close(op);
+            sl_batch_destroy(&op->out);
+        }
+    }
+    if (job->sinks)
+        for (int i = 0; i < plan->sinks.n; i++)
+            if (job->sinks[i].ops && job->sinks[i].ops->close)
+                job->sinks[i].ops->close(&job->sinks[i]);
+    if (loop_ok) {
+        if (job->async.loop)
+            uv_close((uv_handle_t *)&job->async, NULL);
+        if (job->sigint.loop) uv_close((uv_handle_t *)&job->sigint, NULL);
+        if (job->sigterm.loop) uv_close((uv_handle_t *)&job->sigterm, NULL);
+        if (job->timer_on) uv_close((uv_handle_t *)&job->timer, NULL);
+        uv_run(&job->loop, UV_RUN_DEFAULT);
+        uv_loop_close(&job->loop);
+    }
+    if (job->state) sl_state_free(job->state);
+    free(job->ops);
+    free(job->sinks);
+    free(job->sources);
+    sl_arena_destroy(&job->arena);
+    free(job);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/* op.h - the operator interface of the engine and the job runtime.
+ *
+ * Operators are push-based (DESIGN.md): a producer calls push() of each
+ * consumer with a batch it owns; the batch (and its arena) is only valid
+ * during the call. An operator writes its results into its own output
+ * batch and sends it downstream with sl_op_emit(). flush() marks a
+ * mini-batch boundary (and the end of the input): buffering operators
+ * fold what they hold and emit it. Everything runs on the job's loop
+ * thread; only sources have threads of their own (job.c).
+ */
+#ifndef SL_EXEC_OP_H
+#define SL_EXEC_OP_H
+
+#include <stdint.h>
+
+#include "exec/batch.h"
+#include "plan/plan.h"
+#include "state/state.h"
+#include "util/err.h"
+
+typedef struct sl_op sl_op_t;
+typedef struct sl_job sl_job_t;
+
+typedef struct sl_op_ops {
+    const char *name;
+    /* One batch of input on port (0 = left/only, 1 = right). */
+    int (*push)(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err);
+    /* Mini-batch boundary / end of input: emit what is buffered. */
+    int (*flush)(sl_op_t *op, sl_err_t *err);
+    /* Frees the operator's context (state lives in the job's backend). */
+    void (*close)(sl_op_t *op);
+} sl_op_ops_t;
+
+typedef struct sl_op_out {
+    sl_op_t *op;
+    int port;
+} sl_op_out_t;
+
+struct sl_op {
+    const sl_op_ops_t *ops;
+    void *ctx;                 /* the operator's own state */
+    const sl_pnode_t *node;    /* its plan node */
+    sl_job_t *job;
+    sl_op_out_t *outs;         /* consumers */
+    int nouts;
+    sl_batch_t out;            /* output batch, reused */
+    uint64_t rows_in, rows_out;
+};
+
+/* Sends op->out to every consumer, then empties it. */
+int sl_op_emit(sl_op_t *op, sl_err_t *err);
+/* Emits when the output batch is full. */
+static inline int sl_op_maybe_emit(sl_op_t *op, sl_err_t *err)
+{
+    return op->out.nrows >= SL_BATCH_DEFAULT_ROWS ? sl_op_emit(op, err) : 0;
+}
+
+/* What operators see of the job. */
+sl_state_t *sl_job_state(sl_job_t *job);
+const sl_job_conf_t *sl_job_conf(sl_job_t *job);
+/* Processing time of the batch being handled (ms since the epoch). */
+int64_t sl_job_now(sl_job_t *job);
+
+/* Operator constructors (src/operators/). Each fills op->ops and op->ctx. */
+int sl_op_calc_init(sl_op_t *op, sl_err_t *err);
+int sl_op_agg_init(sl_op_t *op, sl_err_t *err);
+int sl_op_join_init(sl_op_t *op, sl_err_t *err);
+int sl_op_union_init(sl_op_t *op, sl_err_t *err);
+int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err);
+
+/* ---- jobs ---- */
+
+typedef struct sl_job_stats {
+    uint64_t rows_in;          /* rows read by all sources */
+    uint64_t rows_out;         /* rows written to all sinks */
+} sl_job_stats_t;
+
+/* Runs a planned job on a libuv loop in this thread until its bounded
+ * sources are exhausted (then flushes everything and returns 0), or until
+ * SIGINT/SIGTERM (stops cleanly, returns 0), or until it fails (returns
+ * the error, err filled with the cause and SQL position). verbose prints
+ * per-operator row counts to stderr at the end. */
+int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
+               sl_err_t *err);
+
+#endif
