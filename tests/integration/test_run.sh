@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# test_run.sh - sluice run and explain end to end: the reference job on
+# files, mini-batch on/off, planning and runtime errors with positions, and
+# a clean stop of an unbounded job on SIGTERM.
+set -uo pipefail
+S=${SLUICE:?}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
+}
+cd "$top"
+
+# The reference job's aggregation over debezium-json files: exact sums.
+expected='+I[SC4000, 2019-03, yr_kk, Annual fee, 135.35]
++I[SC5000, 2019-04, zz_01, Service charge, 1.99]'
+"$S" run examples/reference_job_files.sql > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "reference job (files) exits 0" test $rc -eq 0
+check "reference job (files) result" test "$(cat "$tmp/out")" = "$expected"
+for mb in false true; do
+  "$S" run --set table.exec.mini-batch.enabled=$mb --set table.exec.mini-batch.size=1 \
+    examples/reference_job_files.sql > "$tmp/out.$mb" 2>&1
+done
+# Without mini-batch every change is emitted; the final state is the same.
+final() { # materialize a print changelog into its final rows
+  awk '{k=substr($0,4)} /^\+I|^\+U/{c[k]++} /^-U|^-D/{c[k]--} END{for(k in c) for(i=0;i<c[k];i++) print k}' "$1" | sort
+}
+check "mini-batch off and on converge" test "$(final "$tmp/out.false")" = "$(final "$tmp/out.true")"
+
+# EXPLAIN shows operators and changelog modes.
+"$S" explain examples/reference_job_files.sql > "$tmp/plan" 2>&1
+check "explain prints a group aggregate" grep -q 'GroupAggregate(groupBy=' "$tmp/plan"
+check "explain prints changelog modes" grep -q 'changelogMode=\[I,UB,UA,D\]' "$tmp/plan"
+check "explain shares the dimension scan" test "$(grep -c 'TableSourceScan(table=\[subject_info\]' "$tmp/plan")" -eq 2
+
+# Planning errors point at the SQL.
+cat > "$tmp/append.sql" <<'SQL'
+CREATE TABLE src (k STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3');
+CREATE TABLE out1 (k STRING, c BIGINT) WITH ('connector' = 'filesystem', 'path' = '/dev/null', 'format' = 'csv');
+INSERT INTO out1 SELECT k, COUNT(*) FROM src GROUP BY k;
+SQL
+"$S" run "$tmp/append.sql" > "$tmp/out" 2>&1; rc=$?
+check "append-only sink fed updates exits 1" test $rc -eq 1
+check "append-only sink error names the sink and operator" grep -q 'append.sql:3:13: error: table .out1. .*append-only sink.*GroupAggregate at line 3' "$tmp/out"
+
+printf "CREATE TABLE s (a INT) WITH ('connector'='nope');\nCREATE TABLE o (a INT) WITH ('connector'='print');\nINSERT INTO o SELECT a FROM s;\n" > "$tmp/conn.sql"
+"$S" run "$tmp/conn.sql" > "$tmp/out" 2>&1; rc=$?
+check "unknown connector exits 1" test $rc -eq 1
+check "unknown connector is positioned and lists the known ones" grep -q "conn.sql:1:42: error: unknown connector 'nope'; available connectors: .*datagen" "$tmp/out"
+
+printf "CREATE TABLE s (a INT) WITH ('connector'='datagen', 'rows-per-secnd'='1');\nCREATE TABLE o (a INT) WITH ('connector'='print');\nINSERT INTO o SELECT a FROM s;\n" > "$tmp/opt.sql"
+"$S" run "$tmp/opt.sql" > "$tmp/out" 2>&1
+check "unknown option is positioned and lists the known ones" grep -q "opt.sql:1:53: error: unsupported option 'rows-per-secnd' for connector 'datagen'; supported options: number-of-rows" "$tmp/out"
+
+# Runtime errors name the expression's position.
+cat > "$tmp/div.sql" <<'SQL'
+CREATE TABLE src (id BIGINT, v INT) WITH ('connector' = 'datagen', 'number-of-rows' = '5', 'fields.v.min' = '0', 'fields.v.max' = '0');
+CREATE TABLE out2 (id BIGINT, r INT) WITH ('connector' = 'blackhole');
+INSERT INTO out2 SELECT id, 10 / v FROM src;
+SQL
+"$S" run "$tmp/div.sql" > "$tmp/out" 2>&1; rc=$?
+check "division by zero fails the job" test $rc -eq 1
+check "division by zero is positioned" grep -q 'div.sql:3:29: error: division by zero' "$tmp/out"
+
+# An unbounded job stops cleanly on SIGTERM and flushes what it read.
+cat > "$tmp/unb.sql" <<SQL
+CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '1000', 'fields.id.min' = '1', 'fields.id.max' = '3');
+CREATE TABLE out3 (id BIGINT, c BIGINT) WITH ('connector' = 'filesystem', 'path' = '$tmp/unb.json', 'format' = 'debezium-json');
+INSERT INTO out3 SELECT id, COUNT(*) FROM src GROUP BY id;
+SQL
+"$S" run --set table.exec.mini-batch.enabled=true --set table.exec.mini-batch.allow-latency=100ms "$tmp/unb.sql" > "$tmp/out" 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM $pid
+wait $pid; rc=$?
+check "unbounded job exits 0 on SIGTERM" test $rc -eq 0
+check "unbounded job wrote its aggregates" grep -q '"op"' "$tmp/unb.json"
+
+[ $fails -eq 0 ]
