@@ -341,7 +341,6 @@ static int finish_fold(sl_op_t *op, agg_op_t *a, sl_err_t *err)
     sl_hmap_clear(&a->fold);
     sl_arena_reset(&a->scratch);
     a->first = a->last = NULL;
-    if (!rc) rc = sl_op_emit(op, err);
     return rc;
 }
 
@@ -358,6 +357,8 @@ static int fold_rows(sl_op_t *op, agg_op_t *a, const sl_batch_t *b, int from,
     return finish_fold(op, a, err);
 }
 
+/* Output rows of a push go downstream together. */
+
 static int agg_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
 {
     (void)port;
@@ -367,7 +368,7 @@ static int agg_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
             int rc = fold_rows(op, a, b, r, r + 1, err);
             if (rc) return rc;
         }
-        return 0;
+        return sl_op_emit(op, err);
     }
     /* Mini-batch: keep the rows until the next flush. */
     for (int r = 0; r < b->nrows; r++) {
@@ -387,6 +388,7 @@ static int agg_flush(sl_op_t *op, sl_err_t *err)
     if (!a->minibatch || a->buf.nrows == 0) return 0;
     int rc = fold_rows(op, a, &a->buf, 0, a->buf.nrows, err);
     sl_batch_reset(&a->buf);
+    if (!rc) rc = sl_op_emit(op, err);
     return rc;
 }
 

@@ -1014,8 +1014,23 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
             TRY(convert(p, m, e->filter, &proj[np++]));
         }
     }
+    /* Name the pre-projection's columns after what they compute. */
+    const char **pnames = pal(p, (size_t)(np ? np : 1) * sizeof *pnames);
+    if (!pnames) return poom(p);
+    for (int i = 0; i < np; i++) {
+        const sl_expr_t *src = proj[i]->src;
+        if (i < ng && ((const sl_expr_t *)gex.items[i])->kind == SL_X_COLUMN) {
+            const sl_expr_t *ge = gex.items[i];
+            pnames[i] = ge->name.parts[ge->name.n - 1].name;
+        } else if (src && src->kind == SL_X_COLUMN) {
+            pnames[i] = src->name.parts[src->name.n - 1].name;
+        } else {
+            pnames[i] = sl_arena_printf(p->a, "$f%d", i);
+            if (!pnames[i]) return poom(p);
+        }
+    }
     sl_pnode_t *pre;
-    TRY(make_calc(p, in, NULL, proj, np, NULL, q->off, q->len, &pre));
+    TRY(make_calc(p, in, NULL, proj, np, pnames, q->off, q->len, &pre));
     sl_pnode_t *n = node_new(p, SL_PN_AGG, ng + aggs.n, q->off, q->len);
     if (!n) return poom(p);
     TRY(node_add_input(p, n, pre));
@@ -1025,10 +1040,7 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
     for (int i = 0; i < ng; i++) {
         n->keys[i] = i;
         n->types[i] = pre->types[i];
-        const sl_expr_t *ge = gex.items[i];
-        n->names[i] = ge->kind == SL_X_COLUMN
-                          ? ge->name.parts[ge->name.n - 1].name
-                          : sl_arena_printf(p->a, "$f%d", i);
+        n->names[i] = pre->names[i];
     }
     n->aggs = ac;
     n->naggs = aggs.n;

@@ -288,6 +288,9 @@ static const opt_error_case_t opt_errors[] = {
      "unsupported option 'scan.foo' for connector 'filesystem'; supported options: path, "
      "format, source.monitor-interval, partition.default-name, sink.*, auto-compaction, "
      "compaction.file-size, csv.*, json.*, debezium-json.*, canal-json.*", 300, 10},
+    {"filesystem", "id INT", {"path=hdfs://nn:8020/data", "format=csv", NULL},
+     "option 'path': only local files are supported ('hdfs://' is not a file:// URI)",
+     150, 21},
     {"filesystem", "id INT", {"path=/tmp/x", "format=csv", "source.monitor-interval=1 min", NULL},
      "option 'source.monitor-interval' (a continuously monitoring source) is not supported; "
      "the filesystem source reads its files once", 300, 25},
@@ -1032,7 +1035,9 @@ START_TEST(test_filesystem_directory)
     write_file("_SUCCESS", "");
     write_file("empty.csv", "");
     table_t t;
-    fs_table(&t, "id INT, s STRING", tmpdir, "csv", NULL);
+    char uri[128];
+    snprintf(uri, sizeof uri, "file://%s", tmpdir);     /* a file:// URI works too */
+    fs_table(&t, "id INT, s STRING", uri, "csv", NULL);
     sl_source_t src = {0};
     sl_err_t err;
     ck_assert_int_eq(t.ct->source_new(&t.ctx, &src, &err), 0);

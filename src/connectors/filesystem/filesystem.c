@@ -2,6 +2,8 @@
  * appending sink over local files, in one of the formats of
  * connectors/formats/.
  *
+ * 'path' is a local path or a file:// URI.
+ *
  * Source: 'path' is a file, or a directory read file by file in name order
  * (byte order, recursing into subdirectories; names starting with '.' or
  * '_' are hidden, as Flink skips them). Files are read through a fixed-size
@@ -80,6 +82,14 @@ static const char *format_of(const sl_options_t *o)
     return format_names[v->i];
 }
 
+/* The local path of the 'path' option: "file:///x" is "/x"; other URI
+ * schemes (hdfs://, s3://) are refused by fs_validate. */
+static const char *local_path(const sl_options_t *o)
+{
+    const char *p = sl_options_str(o, "path", "");
+    return strncmp(p, "file://", 7) == 0 ? p + 7 : p;
+}
+
 static int make_format(const sl_conn_ctx_t *ctx, sl_format_t **out, sl_err_t *err)
 {
     const char *fmt = format_of(ctx->opts);
@@ -97,9 +107,15 @@ static int fs_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
                          "monitoring source) is not supported; the filesystem "
                          "source reads its files once");
     const sl_optval_t *p = sl_options_get(ctx->opts, "path");
-    if (p && !p->text[0])
+    if (p && !local_path(ctx->opts)[0])
         return sl_err_at(err, SL_EINVAL, p->src ? p->src->val_off : -1,
                          p->src ? p->src->val_len : 0, "option 'path' is empty");
+    const char *colon = p ? strstr(p->text, "://") : NULL;
+    if (colon && strncmp(p->text, "file://", 7) != 0)
+        return sl_err_at(err, SL_EUNSUPPORTED, p->src ? p->src->val_off : -1,
+                         p->src ? p->src->val_len : 0,
+                         "option 'path': only local files are supported ('%.*s' "
+                         "is not a file:// URI)", (int)(colon - p->text + 3), p->text);
     sl_format_t *f;
     int rc = make_format(ctx, &f, err);
     if (rc == 0) sl_format_free(f);
@@ -298,7 +314,7 @@ static const sl_source_ops_t fs_source_ops = {
 static int fs_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out,
                          sl_err_t *err)
 {
-    const char *path = sl_options_str(ctx->opts, "path", "");
+    const char *path = local_path(ctx->opts);
     fs_src_t *s = calloc(1, sizeof *s);
     if (!s) return sl_err_set(err, SL_ENOMEM, "out of memory");
     s->fd = -1;
@@ -426,7 +442,7 @@ static int mkdirs(char *path)
 
 static int fs_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
 {
-    const char *path = sl_options_str(ctx->opts, "path", "");
+    const char *path = local_path(ctx->opts);
     fs_sink_t *k = calloc(1, sizeof *k);
     if (!k) return sl_err_set(err, SL_ENOMEM, "out of memory");
     k->fd = -1;
