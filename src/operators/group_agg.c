@@ -46,6 +46,10 @@ typedef struct agg_op {
     sl_kv_t *acc_tab;
     sl_kv_t **mm_tab;              /* MIN/MAX multisets, per aggregate */
     sl_kv_t **dist_tab;            /* DISTINCT multisets, per aggregate */
+    sl_kv_t **seq_tab;             /* FIRST/LAST_VALUE, LISTAGG: group||seq -> value */
+    sl_kv_t **idx_tab;             /* ... and group||value||seq, to retract */
+    const char **sep;              /* LISTAGG separators */
+    uint64_t seq;                  /* arrival order of values */
     /* mini-batch */
     bool minibatch;
     int64_t mb_size;
@@ -143,6 +147,108 @@ static int multiset_extreme(agg_op_t *a, sl_kv_t *tab, const entry_t *e,
     return 0;
 }
 
+/* ---- values in arrival order (FIRST_VALUE, LAST_VALUE, LISTAGG) ---- */
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+static int seqlist_add(agg_op_t *a, int i, const entry_t *e, const sl_value_t *v,
+                       const sl_type_t *t, sl_err_t *err)
+{
+    unsigned char seq[8];
+    put_be64(seq, ++a->seq);
+    sl_strbuf_clear(&a->mb);
+    sl_strbuf_clear(&a->vb);
+    if (sl_strbuf_append(&a->mb, e->key, e->klen) || sl_strbuf_append(&a->mb, seq, 8) ||
+        sl_row_encode(&a->vb, v, &t, 1) ||
+        sl_kv_put(a->seq_tab[i], a->mb.buf, a->mb.len, a->vb.buf, a->vb.len))
+        return oom(err);
+    sl_strbuf_clear(&a->mb);
+    if (sl_strbuf_append(&a->mb, e->key, e->klen) || sl_key_encode(&a->mb, v, t) ||
+        sl_strbuf_append(&a->mb, seq, 8) ||
+        sl_kv_put(a->idx_tab[i], a->mb.buf, a->mb.len, "", 0))
+        return oom(err);
+    return 0;
+}
+
+/* Retracts the earliest arrival of value v (as Flink's *WithRetract
+ * functions do). */
+static int seqlist_remove(agg_op_t *a, int i, const entry_t *e, const sl_value_t *v,
+                          const sl_type_t *t, sl_err_t *err)
+{
+    sl_strbuf_clear(&a->mb);
+    if (sl_strbuf_append(&a->mb, e->key, e->klen) || sl_key_encode(&a->mb, v, t))
+        return oom(err);
+    sl_kv_iter_t *it = sl_kv_iter_new(a->idx_tab[i], a->mb.buf, a->mb.len);
+    if (!it) return oom(err);
+    const void *k, *val;
+    size_t klen, vlen;
+    unsigned char seq[8];
+    int found = sl_kv_iter_next(it, &k, &klen, &val, &vlen);
+    if (found && klen >= 8) memcpy(seq, (const char *)k + klen - 8, 8);
+    sl_kv_iter_free(it);
+    if (!found || klen < 8) return 0; /* never added: nothing to retract */
+    size_t plen = a->mb.len;
+    if (sl_strbuf_append(&a->mb, seq, 8)) return oom(err);
+    sl_kv_del(a->idx_tab[i], a->mb.buf, plen + 8);
+    sl_strbuf_clear(&a->mb);
+    if (sl_strbuf_append(&a->mb, e->key, e->klen) || sl_strbuf_append(&a->mb, seq, 8))
+        return oom(err);
+    sl_kv_del(a->seq_tab[i], a->mb.buf, a->mb.len);
+    return 0;
+}
+
+/* FIRST_VALUE / LAST_VALUE / LISTAGG of a group. */
+static int seqlist_result(agg_op_t *a, int i, const entry_t *e, const sl_aggcall_t *ag,
+                          sl_value_t *out, sl_arena_t *ar, sl_err_t *err)
+{
+    const sl_type_t *t = ag->arg_type;
+    *out = sl_value_null();
+    if (ag->kind == SL_AGG_LAST_VALUE) {
+        const void *k, *v;
+        size_t klen, vlen;
+        if (sl_kv_last(a->seq_tab[i], e->key, e->klen, &k, &klen, &v, &vlen) != 1)
+            return 0;
+        if (sl_row_decode(v, vlen, out, &t, 1, ar))
+            return sl_err_set(err, SL_EINTERNAL, "corrupt LAST_VALUE state");
+        return 0;
+    }
+    sl_kv_iter_t *it = sl_kv_iter_new(a->seq_tab[i], e->key, e->klen);
+    if (!it) return oom(err);
+    const void *k, *v;
+    size_t klen, vlen;
+    sl_strbuf_t *cat = &a->mb;
+    sl_strbuf_clear(cat);
+    int n = 0, rc = 0;
+    while (sl_kv_iter_next(it, &k, &klen, &v, &vlen) == 1) {
+        sl_value_t x;
+        if (sl_row_decode(v, vlen, &x, &t, 1, ar)) {
+            rc = sl_err_set(err, SL_EINTERNAL, "corrupt aggregate state");
+            break;
+        }
+        if (ag->kind == SL_AGG_FIRST_VALUE) {
+            *out = x;
+            break;
+        }
+        if (n++ && sl_strbuf_puts(cat, a->sep[i] ? a->sep[i] : ",")) rc = oom(err);
+        if (!rc && sl_strbuf_append(cat, x.str, x.len)) rc = oom(err);
+        if (rc) break;
+    }
+    sl_kv_iter_free(it);
+    if (rc || ag->kind == SL_AGG_FIRST_VALUE || n == 0) return rc;
+    char *s = sl_arena_memdup(ar, cat->buf, cat->len);
+    if (!s) return oom(err);
+    memset(out, 0, sizeof *out);
+    out->str = s;
+    out->len = (uint32_t)cat->len;
+    return 0;
+}
+
 /* ---- results ---- */
 
 static int compute_output(agg_op_t *a, const entry_t *e, sl_value_t *out,
@@ -176,6 +282,13 @@ static int compute_output(agg_op_t *a, const entry_t *e, sl_value_t *out,
         case SL_AGG_MAX: {
             int rc = multiset_extreme(a, a->mm_tab[i], e, ag->arg_type,
                                       ag->kind == SL_AGG_MAX, o, ar, err);
+            if (rc) return rc;
+            break;
+        }
+        case SL_AGG_FIRST_VALUE:
+        case SL_AGG_LAST_VALUE:
+        case SL_AGG_LISTAGG: {
+            int rc = seqlist_result(a, i, e, ag, o, ar, err);
             if (rc) return rc;
             break;
         }
@@ -278,6 +391,13 @@ static int apply_row(agg_op_t *a, entry_t *e, int kind, const sl_value_t *row,
         case SL_AGG_MIN:
         case SL_AGG_MAX:
             multiset_add(a, a->mm_tab[i], e, v, ag->arg_type, sign, err, &rc);
+            if (rc) return rc;
+            break;
+        case SL_AGG_FIRST_VALUE:
+        case SL_AGG_LAST_VALUE:
+        case SL_AGG_LISTAGG:
+            rc = sign > 0 ? seqlist_add(a, i, e, v, ag->arg_type, err)
+                          : seqlist_remove(a, i, e, v, ag->arg_type, err);
             if (rc) return rc;
             break;
         default:
@@ -407,6 +527,9 @@ static void agg_close(sl_op_t *op)
     free(a->acc_pos);
     free(a->mm_tab);
     free(a->dist_tab);
+    free(a->seq_tab);
+    free(a->idx_tab);
+    free(a->sep);
     free(a->key_types);
     free(a);
     op->ctx = NULL;
@@ -437,7 +560,11 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
     a->acc_types = calloc((size_t)(2 * a->naggs + 1), sizeof *a->acc_types);
     a->mm_tab = calloc((size_t)(a->naggs + 1), sizeof *a->mm_tab);
     a->dist_tab = calloc((size_t)(a->naggs + 1), sizeof *a->dist_tab);
-    if (!a->key_types || !a->acc_pos || !a->acc_types || !a->mm_tab || !a->dist_tab)
+    a->seq_tab = calloc((size_t)(a->naggs + 1), sizeof *a->seq_tab);
+    a->idx_tab = calloc((size_t)(a->naggs + 1), sizeof *a->idx_tab);
+    a->sep = calloc((size_t)(a->naggs + 1), sizeof *a->sep);
+    if (!a->key_types || !a->acc_pos || !a->acc_types || !a->mm_tab || !a->dist_tab ||
+        !a->seq_tab || !a->idx_tab || !a->sep)
         return oom(err);
     for (int k = 0; k < a->nkeys; k++) a->key_types[k] = in->types[n->keys[k]];
     /* The planner puts the keys first in the input: check. */
@@ -472,6 +599,25 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
             snprintf(name, sizeof name, "agg-%d-mm-%d", n->id, i);
             a->mm_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
             if (!a->mm_tab[i]) return oom(err);
+            break;
+        case SL_AGG_FIRST_VALUE:
+        case SL_AGG_LAST_VALUE:
+        case SL_AGG_LISTAGG:
+            snprintf(name, sizeof name, "agg-%d-seq-%d", n->id, i);
+            a->seq_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            snprintf(name, sizeof name, "agg-%d-idx-%d", n->id, i);
+            a->idx_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            if (!a->seq_tab[i] || !a->idx_tab[i]) return oom(err);
+            if (ag->kind == SL_AGG_LISTAGG && ag->arg2 >= 0 && in->kind == SL_PN_CALC &&
+                ag->arg2 < in->nproj && in->proj[ag->arg2]->kind == SL_RX_LITERAL &&
+                !in->proj[ag->arg2]->lit.null) {
+                const sl_value_t *sv = &in->proj[ag->arg2]->lit;
+                char *sep = sl_arena_alloc(&a->types, sv->len + 1);
+                if (!sep) return oom(err);
+                memcpy(sep, sv->str, sv->len);
+                sep[sv->len] = '\0';
+                a->sep[i] = sep;
+            }
             break;
         default:
             return sl_err_set(err, SL_EUNSUPPORTED,

@@ -916,7 +916,10 @@ static int agg_kind(const char *name, bool star)
     if (!strcasecmp(name, "AVG")) return SL_AGG_AVG;
     if (!strcasecmp(name, "MIN")) return SL_AGG_MIN;
     if (!strcasecmp(name, "MAX")) return SL_AGG_MAX;
-    /* FIRST_VALUE, LAST_VALUE, LISTAGG, STDDEV...: not yet. */
+    if (!strcasecmp(name, "FIRST_VALUE")) return SL_AGG_FIRST_VALUE;
+    if (!strcasecmp(name, "LAST_VALUE")) return SL_AGG_LAST_VALUE;
+    if (!strcasecmp(name, "LISTAGG")) return SL_AGG_LISTAGG;
+    /* STDDEV, VAR, COLLECT, ARRAY_AGG...: not yet. */
     return 0;
 }
 

@@ -271,7 +271,10 @@ static const opt_error_case_t opt_errors[] = {
     {"filesystem", "id INT", {"format=csv", NULL},
      "missing required option 'path' for connector 'filesystem'", -1, 0},
     {"filesystem", "id INT", {"path=/tmp/x", "format=xml", NULL},
-     "option 'format' expects one of 'csv', 'json', 'debezium-json', 'canal-json', got 'xml'",
+     "option 'format' expects one of csv, json, debezium-json, canal-json, got 'xml'",
+     250, 5},
+    {"filesystem", "id INT", {"path=/tmp/x", "format=CSV", NULL},
+     "option 'format' expects one of csv, json, debezium-json, canal-json, got 'CSV'",
      250, 5},
     {"filesystem", "id INT", {"path=/tmp/x", "format=csv", "sink.rolling-policy.file-size=2 parsecs", NULL},
      "option 'sink.rolling-policy.file-size' expects a memory size such as '64 kb', '2 mb' or "

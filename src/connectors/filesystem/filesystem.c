@@ -38,15 +38,12 @@
 #define WRITE_CHUNK (1024 * 1024)       /* sink buffer size that triggers a write */
 #define PART_FILE "part-0-0"
 
-/* The 'format' values, in the order of the enum below. */
-static const char *const format_names[] = {"csv", "json", "debezium-json",
-                                           "canal-json"};
-
 static const sl_option_spec_t fs_options[] = {
     {"path", SL_OPT_STRING, true, NULL, NULL,
      "file or directory to read; file (or directory for part-0-0) to write"},
-    {"format", SL_OPT_ENUM, true, NULL, "csv|json|debezium-json|canal-json",
-     "record format"},
+    /* a string, not an enum: format identifiers are case-sensitive */
+    {"format", SL_OPT_STRING, true, NULL, NULL,
+     "record format: csv, json, debezium-json or canal-json"},
     {"source.monitor-interval", SL_OPT_DURATION, false, NULL, NULL,
      "not supported: the source reads the files once and ends"},
     {"partition.default-name", SL_OPT_STRING, false, "__DEFAULT_PARTITION__", NULL,
@@ -76,10 +73,7 @@ static const sl_option_spec_t fs_options[] = {
 
 static const char *format_of(const sl_options_t *o)
 {
-    const sl_optval_t *v = sl_options_get(o, "format");
-    if (!v || v->i < 0 || v->i >= (int64_t)(sizeof format_names / sizeof format_names[0]))
-        return "csv";
-    return format_names[v->i];
+    return sl_options_str(o, "format", "");
 }
 
 /* The local path of the 'path' option: "file:///x" is "/x"; other URI
@@ -100,6 +94,12 @@ static int make_format(const sl_conn_ctx_t *ctx, sl_format_t **out, sl_err_t *er
 
 static int fs_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
 {
+    const sl_optval_t *fv = sl_options_get(ctx->opts, "format");
+    if (fv && !sl_format_exists(fv->text))
+        return sl_err_at(err, SL_EINVAL, fv->src ? fv->src->val_off : -1,
+                         fv->src ? fv->src->val_len : 0,
+                         "option 'format' expects one of %s, got '%s'",
+                         sl_format_names(), fv->text);
     const sl_optval_t *mi = sl_options_get(ctx->opts, "source.monitor-interval");
     if (mi && mi->src)
         return sl_err_at(err, SL_EUNSUPPORTED, mi->src->key_off, mi->src->key_len,
@@ -314,11 +314,13 @@ static const sl_source_ops_t fs_source_ops = {
 static int fs_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out,
                          sl_err_t *err)
 {
+    int rc = fs_validate(ctx, err);
+    if (rc < 0) return rc;
     const char *path = local_path(ctx->opts);
     fs_src_t *s = calloc(1, sizeof *s);
     if (!s) return sl_err_set(err, SL_ENOMEM, "out of memory");
     s->fd = -1;
-    int rc = make_format(ctx, &s->fmt, err);
+    rc = make_format(ctx, &s->fmt, err);
     if (rc < 0) goto done;
     struct stat st;
     if (stat(path, &st) < 0) {
@@ -442,12 +444,14 @@ static int mkdirs(char *path)
 
 static int fs_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
 {
+    int rc = fs_validate(ctx, err);
+    if (rc < 0) return rc;
     const char *path = local_path(ctx->opts);
     fs_sink_t *k = calloc(1, sizeof *k);
     if (!k) return sl_err_set(err, SL_ENOMEM, "out of memory");
     k->fd = -1;
     sl_strbuf_init(&k->buf);
-    int rc = make_format(ctx, &k->fmt, err);
+    rc = make_format(ctx, &k->fmt, err);
     if (rc < 0) goto done;
     size_t pl = strlen(path);
     struct stat st;
