@@ -277,7 +277,7 @@ static int parse_value(const sl_option_spec_t *spec, sl_optval_t *v,
     case SL_OPT_DOUBLE:
         if (parse_double(v->text, &v->d) < 0)
             return value_error(err, v, "a number");
-        v->i = (int64_t)v->d;
+        v->i = fabs(v->d) < 9.2e18 ? (int64_t)v->d : v->d < 0 ? INT64_MIN : INT64_MAX;
         return 0;
     case SL_OPT_DURATION:
         if (parse_duration(v->text, &v->i) < 0)
@@ -355,7 +355,7 @@ static int column_of(const char *mid, size_t n, int ncols,
 
 static void list_all(sl_strbuf_t *sb, const sl_option_spec_t *specs)
 {
-    for (const sl_option_spec_t *s = specs; s->key; s++) {
+    for (const sl_option_spec_t *s = specs; s && s->key; s++) {
         if (sb->len) sl_strbuf_puts(sb, ", ");
         sl_strbuf_puts(sb, s->key);
     }
@@ -366,7 +366,7 @@ static int list_family(sl_strbuf_t *sb, const sl_option_spec_t *specs,
                        const char *seg, size_t segl)
 {
     int n = 0;
-    for (const sl_option_spec_t *s = specs; s->key; s++) {
+    for (const sl_option_spec_t *s = specs; s && s->key; s++) {
         if (strncmp(s->key, seg, segl) != 0 || s->key[segl] != '.') continue;
         if (sb->len) sl_strbuf_puts(sb, ", ");
         sl_strbuf_puts(sb, s->key);
@@ -379,7 +379,7 @@ static int family_size(const sl_option_spec_t *specs, const char *seg,
                        size_t segl)
 {
     int n = 0;
-    for (const sl_option_spec_t *s = specs; s->key; s++)
+    for (const sl_option_spec_t *s = specs; s && s->key; s++)
         if (strncmp(s->key, seg, segl) == 0 && s->key[segl] == '.') n++;
     return n;
 }
@@ -387,7 +387,7 @@ static int family_size(const sl_option_spec_t *specs, const char *seg,
 /* Every key, with families of four or more collapsed to "seg.*". */
 static void list_collapsed(sl_strbuf_t *sb, const sl_option_spec_t *specs)
 {
-    for (const sl_option_spec_t *s = specs; s->key; s++) {
+    for (const sl_option_spec_t *s = specs; s && s->key; s++) {
         const char *dot = strchr(s->key, '.');
         size_t segl = dot ? (size_t)(dot - s->key) : 0;
         if (dot && family_size(specs, s->key, segl) >= 4) {

@@ -414,6 +414,7 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
         case SL_PN_AGG: rc = sl_op_agg_init(op, err); break;
         case SL_PN_JOIN: rc = sl_op_join_init(op, err); break;
         case SL_PN_UNION: rc = sl_op_union_init(op, err); break;
+        case SL_PN_MATERIALIZE: rc = sl_op_materialize_init(op, err); break;
         case SL_PN_SINK: {
             sl_conn_ctx_t ctx;
             sl_sink_t *snk = &job->sinks[nsink++];

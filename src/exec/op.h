@@ -67,6 +67,7 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err);
 int sl_op_join_init(sl_op_t *op, sl_err_t *err);
 int sl_op_union_init(sl_op_t *op, sl_err_t *err);
 int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err);
+int sl_op_materialize_init(sl_op_t *op, sl_err_t *err);
 
 /* ---- jobs ---- */
 

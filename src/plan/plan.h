@@ -94,6 +94,7 @@ typedef enum sl_pnode_kind {
     SL_PN_JOIN,                /* regular equi-join of two changelogs */
     SL_PN_UNION,               /* UNION ALL */
     SL_PN_SINK,                /* a connector sink */
+    SL_PN_MATERIALIZE,         /* upsert materializer before a keyed sink */
 } sl_pnode_kind_t;
 
 typedef enum sl_cmode {
@@ -153,6 +154,8 @@ typedef struct sl_job_conf {
     bool two_phase;            /* table.optimizer.agg-phase-strategy */
     bool split_distinct;       /* table.optimizer.distinct-agg.split.enabled */
     int64_t state_ttl_ms;      /* table.exec.state.ttl, 0 = never */
+    int upsert_materialize;    /* table.exec.sink.upsert-materialize:
+                                  0 AUTO, 1 NONE, 2 FORCE */
     const char *job_name;      /* pipeline.name */
 } sl_job_conf_t;
 

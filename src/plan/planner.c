@@ -1360,6 +1360,7 @@ static const char *node_kind_name(const sl_pnode_t *n)
     case SL_PN_JOIN: return "Join";
     case SL_PN_UNION: return "Union";
     case SL_PN_SINK: return "Sink";
+    case SL_PN_MATERIALIZE: return "SinkMaterializer";
     }
     return "?";
 }
@@ -1446,6 +1447,46 @@ static int plan_insert(planner_t *p, const sl_stmt_t *st)
                      sl_options_str(&opts, "format", NULL) ? ", format " : "",
                      sl_options_str(&opts, "format", ""),
                      u ? node_kind_name(u) : "operator", line);
+    }
+    /* Upsert sinks whose key is not the stream's unique key get a
+     * materializer (Flink's table.exec.sink.upsert-materialize). */
+    int *pkphys = NULL;
+    if (t->npk) {
+        pkphys = pal(p, (size_t)t->npk * sizeof *pkphys);
+        if (!pkphys) return poom(p);
+        for (int i = 0; i < t->npk; i++) {
+            int ph = 0;
+            for (int j = 0; j < t->pk[i]; j++)
+                if (!t->defs || !t->defs[j] || t->defs[j]->kind == SL_COL_PHYSICAL) ph++;
+            pkphys[i] = ph;
+        }
+    }
+    bool key_matches = t->npk && c->nukey == t->npk;
+    for (int i = 0; key_matches && i < t->npk; i++) {
+        bool found = false;
+        for (int j = 0; j < c->nukey; j++)
+            if (c->ukey[j] == pkphys[i]) found = true;
+        if (!found) key_matches = false;
+    }
+    bool upsert_conn = strcmp(ct->name, "print") && strcmp(ct->name, "blackhole") &&
+                       !is_updating_format(&opts);
+    int um = p->plan->conf.upsert_materialize;
+    if (t->npk && c->mode != SL_CM_INSERT_ONLY &&
+        (um == 2 || (um == 0 && upsert_conn && !key_matches))) {
+        sl_pnode_t *mz = node_new(p, SL_PN_MATERIALIZE, nphys, st->off, st->len);
+        if (!mz) return poom(p);
+        TRY(node_add_input(p, mz, c));
+        for (int i = 0; i < nphys; i++) {
+            mz->names[i] = c->names[i];
+            mz->types[i] = c->types[i];
+        }
+        mz->keys = pkphys;
+        mz->nkeys = t->npk;
+        mz->mode = SL_CM_UPSERT;
+        mz->ukey = pkphys;
+        mz->nukey = t->npk;
+        TRY(node_done(p, mz));
+        c = mz;
     }
     sl_pnode_t *s = node_new(p, SL_PN_SINK, nphys, st->off, st->len);
     if (!s) return poom(p);
@@ -1626,6 +1667,12 @@ static void explain_node(FILE *f, const sl_pnode_t *n, int depth)
     case SL_PN_UNION:
         sl_strbuf_printf(&sb, "Union(all=[true], inputs=[%d])", n->ninputs);
         break;
+    case SL_PN_MATERIALIZE:
+        sl_strbuf_puts(&sb, "SinkMaterializer(pk=[");
+        for (int i = 0; i < n->nkeys; i++)
+            sl_strbuf_printf(&sb, "%s%s", i ? ", " : "", n->names[n->keys[i]]);
+        sl_strbuf_puts(&sb, "])");
+        break;
     case SL_PN_SINK:
         sl_strbuf_printf(&sb, "Sink(table=[%s], connector=[%s]%s)", n->table->name,
                          n->conn->name,
@@ -1724,6 +1771,13 @@ int sl_job_conf_set(sl_job_conf_t *c, const char *key, const char *value,
             return sl_err_set(err, SL_EINVAL,
                               "'%s' expects a duration such as 1 h, got '%s'", key,
                               value);
+    } else if (!strcmp(key, "table.exec.sink.upsert-materialize")) {
+        if (!strcasecmp(value, "AUTO")) c->upsert_materialize = 0;
+        else if (!strcasecmp(value, "NONE")) c->upsert_materialize = 1;
+        else if (!strcasecmp(value, "FORCE")) c->upsert_materialize = 2;
+        else
+            return sl_err_set(err, SL_EINVAL,
+                              "'%s' expects AUTO, NONE or FORCE, got '%s'", key, value);
     } else if (!strcmp(key, "pipeline.name")) {
         c->job_name = value;
     }

@@ -246,6 +246,7 @@ static int number_opt(build_t *b, const sl_optval_t *v, const sl_type_t *t,
     switch (t->id) {
     case SL_T_FLOAT: case SL_T_DOUBLE:
         if (parse_f64(v->text, d) < 0) break;
+        if (t->id == SL_T_FLOAT && fabs(*d) > 3.40282346638528860e+38) break;
         return 0;
     case SL_T_DECIMAL: {
         sl_decimal_t dec;
