@@ -481,7 +481,9 @@ static double round_double(double d, int r, bool half_up)
             ipos++;
         }
     }
-    if (k == 0) return neg ? -0.0 : 0.0;
+    bool zero = true;
+    for (int i = 0; i < k; i++) zero = zero && digs[i] == '0';
+    if (zero) return 0.0;   /* BigDecimal has no negative zero */
     digs[k] = '\0';
     snprintf(out, sizeof out, "%s0.%se%d", neg ? "-" : "", digs, ipos);
     /* strtod in the C locale: the text has no radix issue since we use

@@ -769,6 +769,16 @@ static int fn_json_value(const sl_fn_ctx_t *c, const sl_value_t *a, sl_value_t *
         buf[k] = '\0';
         text.str = buf;
         text.len = (uint32_t)k;
+    } else if ((s[0] == '-' || isdigit((unsigned char)s[0])) &&
+               (memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))) {
+        /* a JSON number with a fraction or exponent is a Java Double to
+         * Flink: JSON_VALUE('{"a":2.5e1}', '$.a') is '25.0' */
+        sl_value_t num = {0}, d;
+        num.str = s;
+        num.len = (uint32_t)n;
+        if (sl_value_cast(&num, &sl_type_string, &d, &sl_type_double, false, c->arena, NULL) ||
+            sl_value_format_arena(&d, &sl_type_double, SL_FMT_CAST, c->arena, &text))
+            return set_null(out);
     } else {
         text.str = s;
         text.len = (uint32_t)n;

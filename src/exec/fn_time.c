@@ -329,12 +329,36 @@ static int put_offset(sl_abuf_t *b, int32_t off, int style, int count)
     return sl_abuf_put(b, tmp, (size_t)n);
 }
 
+/* Checks the pattern's letters and quotes up front, as Java rejects a bad
+ * pattern before looking at any value. */
+static int check_pattern(const char *pat, size_t pn, int flavour, sl_err_t *err)
+{
+    static const char dtf[] = "GyYuMLdDEaHkKhmsSnAQqwWFzVZXx";
+    static const char sdf[] = "GyYuMLdDEaHkKhmsSwWFzZX";
+    for (size_t i = 0; i < pn; i++) {
+        char ch = pat[i];
+        if (ch == '\'') {
+            size_t j = i + 1;
+            while (j < pn && pat[j] != '\'') j++;
+            if (j >= pn)
+                return sl_err_set(err, SL_EFORMAT, "invalid date format pattern '%.*s': "
+                                  "unterminated quote", (int)(pn > 60 ? 60 : pn), pat);
+            i = j;
+            continue;
+        }
+        if (isalpha((unsigned char)ch) && !strchr(flavour == FL_SDF ? sdf : dtf, ch))
+            return bad_pattern(pat, pn, ch, err);
+    }
+    return 0;
+}
+
 /* Formats d with the pattern. 0, -SL_EFORMAT (bad pattern) or -SL_ENOMEM. */
 static int dt_format(const char *pat, size_t pn, int flavour, const dt_t *d, sl_abuf_t *b,
                      sl_err_t *err)
 {
     size_t i = 0;
-    int rc = 0;
+    int rc = check_pattern(pat, pn, flavour, err);
+    if (rc) return rc;
     while (i < pn && !rc) {
         char ch = pat[i];
         if (ch == '\'') {
@@ -518,6 +542,8 @@ static bool read_name(const char *s, size_t n, size_t *i, const char *const *nam
 static int dt_parse(const char *pat, size_t pn, int flavour, const char *s, size_t n,
                     int64_t now_year, pf_t *f, sl_err_t *err)
 {
+    int prc = check_pattern(pat, pn, flavour, err);
+    if (prc) return prc;
     memset(f, 0, sizeof *f);
     f->year = 1970;
     f->month = 1;

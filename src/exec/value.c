@@ -40,12 +40,6 @@
 
 static const char EMPTY[1] = "";
 
-static inline bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
-
 /* Java's String.trim(): every character <= ' '. */
 static void trim(const char **s, size_t *n)
 {
@@ -949,12 +943,11 @@ static int fmt_rec(sink_t *o, const sl_value_t *v, const sl_type_t *t, int mode,
         return put(o, buf, (size_t)n);
     case SL_T_TIME: {
         int p = t->len >= 0 && t->len <= 9 ? t->len : 0;
-        n = sl_time_format(v->time, json ? 9 : p, buf, sizeof buf);
+        /* Flink's JSON format writes LocalTime.ofSecondOfDay(millis / 1000):
+         * whole seconds. */
+        n = sl_time_format(v->time, json ? 0 : p, buf, sizeof buf);
         if (n < 0) return n;
-        if (json) {
-            n = strip_fraction(buf, n);
-            return put_json_string(o, buf, (size_t)n);
-        }
+        if (json) return put_json_string(o, buf, (size_t)n);
         return put(o, buf, (size_t)n);
     }
     case SL_T_TIMESTAMP: case SL_T_TIMESTAMP_LTZ: {

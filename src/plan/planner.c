@@ -647,7 +647,21 @@ static int table_connector(planner_t *p, const sl_table_t *t,
         const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
         if (!d || d->kind == SL_COL_PHYSICAL) names[nphys++] = t->rel.cols[i].name;
     }
-    return sl_options_check(*ct, &given, nphys, names, p->a, opts, p->err);
+    TRY(sl_options_check(*ct, &given, nphys, names, p->a, opts, p->err));
+    if (!(*ct)->validate) return 0;
+    /* Checks across options and column types (datagen's field options,
+     * filesystem formats), so sluice explain and planning see them too. */
+    const sl_type_t **types = pal(p, (size_t)(nphys + 1) * sizeof *types);
+    if (!types) return poom(p);
+    int k = 0;
+    for (int i = 0; i < t->rel.n; i++) {
+        const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
+        if (!d || d->kind == SL_COL_PHYSICAL) types[k++] = t->rel.cols[i].type;
+    }
+    sl_conn_ctx_t cx = {.table = t->name, .ncols = nphys, .names = names,
+                        .types = types, .opts = opts, .job_name = p->plan->conf.job_name,
+                        .arena = p->a};
+    return (*ct)->validate(&cx, p->err);
 }
 
 static int plan_scan(planner_t *p, const sl_tref_t *tr, const sl_table_t *t,
