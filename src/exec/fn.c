@@ -50,7 +50,6 @@ const char *sl_fn_name_at(int i)
     return NULL;
 }
 
-void sl_fn_tz_cleanup(void);   /* fn_time.c */
 static void rand_cleanup(void);
 
 void sl_fn_thread_cleanup(void)
@@ -486,20 +485,12 @@ static double round_double(double d, int r, bool half_up)
     if (zero) return 0.0;   /* BigDecimal has no negative zero */
     digs[k] = '\0';
     snprintf(out, sizeof out, "%s0.%se%d", neg ? "-" : "", digs, ipos);
-    /* strtod in the C locale: the text has no radix issue since we use
-     * "0." ... parse with a manual fallback for exotic locales. */
-    char *end;
-    double v = strtod(out, &end);
-    if (*end) {
-        sl_value_t t = {0};
-        t.str = out;
-        t.len = (uint32_t)strlen(out);
-        sl_value_t res;
-        if (sl_value_cast(&t, &sl_type_string, &res, &sl_type_double, false, NULL,
-                          NULL) == 0)
-            v = res.f64;
-    }
-    return v;
+    /* parsed in the C locale by the cast (strtod would use the current one) */
+    sl_value_t t = {0}, res;
+    t.str = out;
+    t.len = (uint32_t)strlen(out);
+    if (sl_value_cast(&t, &sl_type_string, &res, &sl_type_double, false, NULL, NULL)) return d;
+    return res.f64;
 }
 
 static int round_trunc(const sl_fn_ctx_t *c, const sl_value_t *a, sl_value_t *out,
@@ -520,16 +511,9 @@ static int round_trunc(const sl_fn_ctx_t *c, const sl_value_t *a, sl_value_t *ou
             u = round_to_pow10(u, s - r, half_up) / P10[s - r];
             rs = r;
         } else {
-            /* round to 10^-r at scale 0 */
-            __int128 ip = round_to_pow10(u, s, false) / (s ? P10[s] : 1);
-            __int128 frac = u - ip * (s ? P10[s] : 1);
-            if (half_up && -r + s <= 38) {
-                u = round_to_pow10(u, s - r, true);
-                u = s ? u / P10[s] : u;
-            } else {
-                (void)frac;
-                u = round_to_pow10(ip, -r, false);
-            }
+            /* to a multiple of 10^-r, at scale 0 */
+            u = round_to_pow10(u, s - r, half_up);
+            u = s ? u / P10[s] : u;
             rs = 0;
         }
         sl_decimal_t tmp = {u, 38, (uint8_t)rs};
@@ -566,9 +550,6 @@ static int fn_truncate(const sl_fn_ctx_t *c, const sl_value_t *a, sl_value_t *ou
 {
     return round_trunc(c, a, out, err, false);
 }
-
-int sl_fn_floor_ceil_temporal(const sl_fn_ctx_t *c, const sl_value_t *a,
-                              sl_value_t *out, sl_err_t *err, bool ceil_);
 
 static int floor_ceil(const sl_fn_ctx_t *c, const sl_value_t *a, sl_value_t *out,
                       sl_err_t *err, bool up)

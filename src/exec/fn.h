@@ -34,6 +34,8 @@
 #ifndef SL_EXEC_FN_H
 #define SL_EXEC_FN_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "exec/value.h"
@@ -121,6 +123,12 @@ int sl_fn_oom(sl_err_t *err);
 size_t sl_utf8_len(unsigned char c);
 size_t sl_utf8_count(const char *s, size_t n);
 size_t sl_utf8_offset(const char *s, size_t n, size_t ci);
+
+/* FLOOR/CEIL(temporal TO unit) (fn_time.c, called by fn.c's FLOOR/CEIL). */
+int sl_fn_floor_ceil_temporal(const sl_fn_ctx_t *c, const sl_value_t *args,
+                              sl_value_t *out, sl_err_t *err, bool ceil_);
+/* Frees the calling thread's time-zone cache (fn_time.c). */
+void sl_fn_tz_cleanup(void);
 
 /* The numeric argument as double / int64 (any numeric type; int64
  * truncates toward zero and saturates). */

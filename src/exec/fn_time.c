@@ -851,6 +851,7 @@ static int fn_to_timestamp_ltz(const sl_fn_ctx_t *c, const sl_value_t *a, sl_val
                                sl_err_t *err)
 {
     const sl_type_t *t = c->argt[0];
+    if (a[0].null) return set_null(out);
     if (t->id == SL_T_CHAR || t->id == SL_T_VARCHAR) {
         static const char LTZ_FMT[] = "yyyy-MM-dd HH:mm:ss.SSS";
         const char *pat = LTZ_FMT;
@@ -886,7 +887,6 @@ static int fn_to_timestamp_ltz(const sl_fn_ctx_t *c, const sl_value_t *a, sl_val
         return sl_err_set(err, SL_EINVAL, "the precision value '%lld' for function "
                           "TO_TIMESTAMP_LTZ(numeric, precision) is unsupported; the supported "
                           "values are 0 (seconds) and 3 (milliseconds)", (long long)prec);
-    if (a[0].null) return set_null(out);
     int64_t ms;
     switch (t->id) {
     case SL_T_FLOAT: case SL_T_DOUBLE: {

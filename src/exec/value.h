@@ -99,6 +99,16 @@ int sl_value_parse(const char *s, size_t n, const sl_type_t *t, sl_value_t *out,
 
 /* ---- additions (exec/value.c) -------------------------------------------- */
 
+/* Notes on sl_value_format: a top-level NULL appends "<NULL>" (PRINT),
+ * "NULL" (CAST) or null (JSON); NULLs nested in ROW/ARRAY/MAP print as
+ * "null" (Flink's cast rules). PRINT differs from CAST only there and for
+ * BINARY/VARBINARY (x'0a0b' instead of the raw bytes). JSON follows Flink's
+ * json format ('SQL' timestamps "2019-03-01 12:00:00.123", LTZ with a
+ * trailing Z, TIME in whole seconds, BYTES as base64, DECIMAL as a plain
+ * number, NaN/Infinity as strings, ROW as an object by field name).
+ * sl_value_parse reads BINARY/VARBINARY text as base64 (as Flink's CSV and
+ * JSON formats encode bytes) and accepts a trailing 'Z' on timestamps. */
+
 /* sl_value_format into arena a instead of a heap buffer: *out becomes a
  * string value (NUL-terminated in the arena). Returns 0 or -SL_ENOMEM. */
 int sl_value_format_arena(const sl_value_t *v, const sl_type_t *t, int mode,
