@@ -48,6 +48,10 @@ struct sl_job {
     uv_loop_t loop;
     uv_async_t async;
     uv_timer_t timer;
+    uv_timer_t ttl_timer;          /* sweeps expired state */
+    bool ttl_on;
+    sl_kv_t **tables;              /* tables with a TTL */
+    int ntables, captables;
     uv_signal_t sigint, sigterm;
     bool timer_on;
     sl_op_t *ops;              /* one per plan node, plan order */
@@ -63,6 +67,31 @@ struct sl_job {
 };
 
 sl_state_t *sl_job_state(sl_job_t *job) { return job->state; }
+
+static int64_t wall_ms(void);
+
+sl_kv_t *sl_job_table(sl_job_t *job, const char *name)
+{
+    int64_t ttl = job->plan->conf.state_ttl_ms;
+    sl_kv_t *kv = sl_state_table(job->state, name, ttl);
+    if (!kv || ttl <= 0) return kv;
+    if (job->ntables == job->captables) {
+        int cap = job->captables ? job->captables * 2 : 8;
+        sl_kv_t **v = realloc(job->tables, (size_t)cap * sizeof *v);
+        if (!v) return NULL;
+        job->tables = v;
+        job->captables = cap;
+    }
+    job->tables[job->ntables++] = kv;
+    return kv;
+}
+
+static void on_ttl(uv_timer_t *t)
+{
+    sl_job_t *job = t->data;
+    sl_state_set_time(job->state, wall_ms());
+    for (int i = 0; i < job->ntables; i++) sl_kv_expire(job->tables[i]);
+}
 const sl_job_conf_t *sl_job_conf(sl_job_t *job) { return &job->plan->conf; }
 int64_t sl_job_now(sl_job_t *job) { return job->now_ms; }
 
@@ -455,6 +484,13 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
         job->timer_on = true;
     }
 
+    if (job->ntables) {
+        uv_timer_init(&job->loop, &job->ttl_timer);
+        job->ttl_timer.data = job;
+        uv_timer_start(&job->ttl_timer, on_ttl, 1000, 1000);
+        job->ttl_on = true;
+    }
+
     /* Literal rows first, then the source threads. */
     for (int i = 0; i < job->nops && !rc; i++)
         if (job->ops[i].node->kind == SL_PN_VALUES) rc = emit_values(job, &job->ops[i], err);
@@ -534,6 +570,7 @@ done:
         if (job->sigint.loop) uv_close((uv_handle_t *)&job->sigint, NULL);
         if (job->sigterm.loop) uv_close((uv_handle_t *)&job->sigterm, NULL);
         if (job->timer_on) uv_close((uv_handle_t *)&job->timer, NULL);
+        if (job->ttl_on) uv_close((uv_handle_t *)&job->ttl_timer, NULL);
         uv_run(&job->loop, UV_RUN_DEFAULT);
         uv_loop_close(&job->loop);
     }
@@ -541,6 +578,7 @@ done:
     free(job->ops);
     free(job->sinks);
     free(job->sources);
+    free(job->tables);
     sl_arena_destroy(&job->arena);
     free(job);
     return rc;

@@ -57,6 +57,10 @@ static inline int sl_op_maybe_emit(sl_op_t *op, sl_err_t *err)
 
 /* What operators see of the job. */
 sl_state_t *sl_job_state(sl_job_t *job);
+/* An operator's state table, with the job's table.exec.state.ttl; the job
+ * sweeps expired entries of TTL tables once a second. NULL when out of
+ * memory. */
+sl_kv_t *sl_job_table(sl_job_t *job, const char *name);
 const sl_job_conf_t *sl_job_conf(sl_job_t *job);
 /* Processing time of the batch being handled (ms since the epoch). */
 int64_t sl_job_now(sl_job_t *job);

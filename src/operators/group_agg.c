@@ -571,10 +571,9 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
     for (int k = 0; k < a->nkeys; k++)
         if (n->keys[k] != k)
             return sl_err_set(err, SL_EINTERNAL, "group keys must lead the input");
-    sl_state_t *st = sl_job_state(op->job);
     char name[64];
     snprintf(name, sizeof name, "agg-%d", n->id);
-    a->acc_tab = sl_state_table(st, name, conf->state_ttl_ms);
+    a->acc_tab = sl_job_table(op->job, name);
     if (!a->acc_tab) return oom(err);
     int slot = 0;
     a->acc_types[slot++] = &bigint_nn; /* row count */
@@ -597,16 +596,16 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
         case SL_AGG_MIN:
         case SL_AGG_MAX:
             snprintf(name, sizeof name, "agg-%d-mm-%d", n->id, i);
-            a->mm_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            a->mm_tab[i] = sl_job_table(op->job, name);
             if (!a->mm_tab[i]) return oom(err);
             break;
         case SL_AGG_FIRST_VALUE:
         case SL_AGG_LAST_VALUE:
         case SL_AGG_LISTAGG:
             snprintf(name, sizeof name, "agg-%d-seq-%d", n->id, i);
-            a->seq_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            a->seq_tab[i] = sl_job_table(op->job, name);
             snprintf(name, sizeof name, "agg-%d-idx-%d", n->id, i);
-            a->idx_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            a->idx_tab[i] = sl_job_table(op->job, name);
             if (!a->seq_tab[i] || !a->idx_tab[i]) return oom(err);
             if (ag->kind == SL_AGG_LISTAGG && ag->arg2 >= 0 && in->kind == SL_PN_CALC &&
                 ag->arg2 < in->nproj && in->proj[ag->arg2]->kind == SL_RX_LITERAL &&
@@ -626,7 +625,7 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
         }
         if (ag->distinct) {
             snprintf(name, sizeof name, "agg-%d-d-%d", n->id, i);
-            a->dist_tab[i] = sl_state_table(st, name, conf->state_ttl_ms);
+            a->dist_tab[i] = sl_job_table(op->job, name);
             if (!a->dist_tab[i]) return oom(err);
         }
     }

@@ -216,11 +216,10 @@ int sl_op_join_init(sl_op_t *op, sl_err_t *err)
     j->outer[1] = n->join == SL_JOIN_RIGHT || n->join == SL_JOIN_FULL;
     j->joined = calloc((size_t)(n->ncols + 1), sizeof *j->joined);
     if (!j->joined) return oom(err);
-    const sl_job_conf_t *conf = sl_job_conf(op->job);
     for (int s = 0; s < 2; s++) {
         char name[64];
         snprintf(name, sizeof name, "join-%d-%d", n->id, s);
-        j->tab[s] = sl_state_table(sl_job_state(op->job), name, conf->state_ttl_ms);
+        j->tab[s] = sl_job_table(op->job, name);
         if (!j->tab[s]) return oom(err);
     }
     return 0;

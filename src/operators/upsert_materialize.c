@@ -179,12 +179,11 @@ int sl_op_materialize_init(sl_op_t *op, sl_err_t *err)
     m->npk = n->nkeys;
     m->ncols = n->ncols;
     m->types = n->types;
-    const sl_job_conf_t *conf = sl_job_conf(op->job);
     char name[64];
     snprintf(name, sizeof name, "mat-%d-rows", n->id);
-    m->rows = sl_state_table(sl_job_state(op->job), name, conf->state_ttl_ms);
+    m->rows = sl_job_table(op->job, name);
     snprintf(name, sizeof name, "mat-%d-index", n->id);
-    m->index = sl_state_table(sl_job_state(op->job), name, conf->state_ttl_ms);
+    m->index = sl_job_table(op->job, name);
     if (!m->rows || !m->index) return oom(err);
     return 0;
 }
