@@ -211,6 +211,7 @@ typedef struct xmap {
 
 static int convert(planner_t *p, const xmap_t *m, const sl_expr_t *e,
                    sl_rex_t **out);
+static bool same_agg(const sl_expr_t *a, const sl_expr_t *b);
 
 static int convert_args(planner_t *p, const xmap_t *m, const sl_list_t *l,
                         sl_rex_t *r, int first)
@@ -267,11 +268,12 @@ static int convert(planner_t *p, const xmap_t *m, const sl_expr_t *e,
                 r = rex_input(p, i, m->in_types[i]);
                 goto done;
             }
-        for (int i = 0; i < m->naggs; i++)
-            if (m->aggs[i] == e) {
-                r = rex_input(p, m->ngexprs + i, m->in_types[m->ngexprs + i]);
-                goto done;
-            }
+        if (sl_expr_is_group_agg(e))
+            for (int i = 0; i < m->naggs; i++)
+                if (m->aggs[i] == e || same_agg(m->aggs[i], e)) {
+                    r = rex_input(p, m->ngexprs + i, m->in_types[m->ngexprs + i]);
+                    goto done;
+                }
     }
     switch (e->kind) {
     case SL_X_LITERAL:
@@ -937,15 +939,22 @@ static int agg_kind(const char *name, bool star)
     return 0;
 }
 
+/* Two aggregate calls compute the same value: same function, arguments,
+ * DISTINCT and star flags, and FILTER. */
+static bool same_agg(const sl_expr_t *a, const sl_expr_t *b)
+{
+    if (!sl_expr_equal(a, b) || a->flags != b->flags) return false;
+    if (!a->filter || !b->filter) return a->filter == b->filter;
+    return sl_expr_equal(a->filter, b->filter);
+}
+
 /* Collects the aggregate calls of an expression (not inside OVER). */
 static int collect_aggs(planner_t *p, const sl_expr_t *e, sl_list_t *aggs)
 {
     if (!e) return 0;
     if (sl_expr_is_group_agg(e)) {
         for (int i = 0; i < aggs->n; i++)
-            if (sl_expr_equal(aggs->items[i], e) &&
-                ((const sl_expr_t *)aggs->items[i])->flags == e->flags)
-                return 0;
+            if (same_agg(aggs->items[i], e)) return 0;
         return sl_list_push(p->a, aggs, (void *)e) ? poom(p) : 0;
     }
     if (e->kind == SL_X_SUBQUERY || e->kind == SL_X_EXISTS) return 0;
@@ -1089,8 +1098,7 @@ static const sl_expr_t *agg_rep(const xmap_t *m, const sl_expr_t *e)
     for (int i = 0; i < m->naggs; i++)
         if (m->aggs[i] == e) return e;
     for (int i = 0; i < m->naggs; i++)
-        if (sl_expr_equal(m->aggs[i], e) && m->aggs[i]->flags == e->flags)
-            return m->aggs[i];
+        if (same_agg(m->aggs[i], e)) return m->aggs[i];
     return e;
 }
 
