@@ -34,8 +34,7 @@ static void check_usage(FILE *f)
           f);
 }
 
-/* Reads a whole file (or stdin for "-") into sb. */
-static int read_file(const char *path, sl_strbuf_t *sb)
+int sl_cli_read_file(const char *path, sl_strbuf_t *sb)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f) return -errno;
@@ -82,7 +81,7 @@ int sl_cmd_check(int argc, char **argv)
         const char *path = argv[i];
         if (path[0] == '-' && path[1]) continue;
         sl_strbuf_t sb = SL_STRBUF_INIT;
-        int rc = read_file(path, &sb);
+        int rc = sl_cli_read_file(path, &sb);
         if (rc) {
             fprintf(stderr, "%s: error: cannot read file: %s\n", path,
                     strerror(-rc));

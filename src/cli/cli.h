@@ -6,6 +6,10 @@
 #define SL_VERSION "0.1.0"
 
 int sl_cmd_check(int argc, char **argv);
+
+#include "util/strbuf.h"
+/* Reads a whole file, or standard input for "-", into sb. 0 or -errno. */
+int sl_cli_read_file(const char *path, sl_strbuf_t *sb);
 /* run and explain (argv[0] says which) */
 int sl_cmd_run(int argc, char **argv);
 

@@ -48,22 +48,6 @@ static void run_usage(FILE *f, const char *cmd)
           f);
 }
 
-static int read_all(const char *path, sl_strbuf_t *sb)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) return -errno;
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (sl_strbuf_append(sb, buf, n)) {
-            rc = -ENOMEM;
-            break;
-        }
-    if (f != stdin) fclose(f);
-    return rc;
-}
-
 /* Prints an error, with the file position when it has one. */
 static void print_err(sl_script_t *sc, const sl_err_t *err)
 {
@@ -137,7 +121,7 @@ int sl_cmd_run(int argc, char **argv)
     }
 
     sl_strbuf_t text = SL_STRBUF_INIT;
-    int rc = read_all(path, &text);
+    int rc = sl_cli_read_file(path, &text);
     if (rc) {
         fprintf(stderr, "%s: error: cannot read file: %s\n", path, strerror(-rc));
         sl_strbuf_destroy(&text);
