@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # groupby.sh - streaming GROUP BY throughput of sluice, beside PostgreSQL 15.
 #
-#   scripts/bench/groupby.sh                 # 10M rows, about 5 minutes
+#   scripts/bench/groupby.sh                 # 10M rows, 7-8 minutes
 #   ROWS=1000000 scripts/bench/groupby.sh    # quick run
 #
 # For each key count (KEYS, default 1K, 100K and 10M: the keys are uniform
@@ -20,13 +20,14 @@
 # system service is touched) gets the same number of rows with the same
 # key and value ranges from generate_series() and random() (loading is not
 # timed), and the same GROUP BY is timed with EXPLAIN (ANALYZE, TIMING OFF)
-# ("Execution Time", so no result rows travel to a client), median of 3
-# runs, with max_parallel_workers_per_gather = 0 and = 2.
+# ("Execution Time", so no result rows travel to a client), median of
+# PG_REPS (3) runs (fewer once a setting has run 20 s), with
+# max_parallel_workers_per_gather = 0 and = 2.
 #
 # A changelog variant (CDC_LINES lines, default ROWS/5, 0 skips it): a
 # debezium-json file of creates, updates and deletes (groupby/gen_debezium.awk,
 # 100K keys) read by the filesystem source, alone and into the GROUP BY.
-# It is reported separately: JSON parsing dominates it.
+# It is reported separately: JSON parsing is part of its cost.
 #
 # Environment: ROWS, KEYS ("1000 100000 10000000"), CDC_LINES, CDC_KEYS
 # (100000), PG (1; 0 skips PostgreSQL), PG_BIN (/usr/lib/postgresql/15/bin),
@@ -80,6 +81,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# A private copy: a rebuild of build/sluice during the run changes nothing.
+cp "$SLUICE" "$tmp/sluice"
+SLUICE=$tmp/sluice
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -152,6 +157,7 @@ pg_start() {
     as_pg "$PG_BIN/initdb" -D "$tmp/pg" -U bench -A trust --no-sync -E UTF8 --locale=C \
         >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; die "initdb failed"; }
     pg_port=$(free_port)
+    pg_started=1
     # Private, throwaway instance: no durability, everything in memory.
     as_pg "$PG_BIN/pg_ctl" -D "$tmp/pg" -l "$tmp/sock/pg.log" -w \
         -o "-p $pg_port -k $tmp/sock -c listen_addresses=127.0.0.1 -c shared_buffers=2GB \
@@ -159,17 +165,19 @@ pg_start() {
             -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0 \
             -c statement_timeout=${TIMEOUT}s" start >/dev/null \
         || { cat "$tmp/sock/pg.log" >&2; die "PostgreSQL did not start"; }
-    pg_started=1
 }
 
-# pg_query N WORKERS: sets P_MS (median Execution Time) P_PLAN P_GROUPS P_MEM P_JIT
+# pg_query N WORKERS: sets P_MS (median Execution Time) P_PLAN P_GROUPS P_MEM
 pg_query() {
     local n=$1 w=$2 i out times=()
     local q="SELECT k, COUNT(*), SUM(amt) FROM t$n GROUP BY k"
-    for ((i = 0; i < PG_REPS; i++)); do
+    local spent=0
+    # PG_REPS runs, fewer when they are long (the whole script stays < 10 min)
+    for ((i = 0; i < PG_REPS && spent < 20000; i++)); do
         out=$(psql_q -c "SET max_parallel_workers_per_gather = $w" \
             -c "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $q")
         times+=("$(sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p' <<<"$out")")
+        spent=$((spent + ${times[-1]%.*}))
     done
     P_MS=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
     # The top node (Finalize HashAggregate, HashAggregate, GroupAggregate...)
@@ -177,10 +185,10 @@ pg_query() {
     P_GROUPS=$(head -1 <<<"$out" | sed -n 's/.*actual rows=\([0-9]*\).*/\1/p')
     P_MEM=$(grep -m1 -o 'Memory Usage: [0-9]*kB' <<<"$out" | grep -o '[0-9]*' || echo 0)
     P_DISK=$(grep -o 'Disk Usage: [0-9]*kB' <<<"$out" | head -1 | grep -o '[0-9]*' || true)
-    P_JIT=$(grep -q '^JIT:' <<<"$out" && echo jit || echo "")
+    if grep -q '^JIT:' <<<"$out"; then P_PLAN+=" +JIT"; fi
     printf '  %-22s %7.2f s  %12s rows/s  (%s; median of %s: %s ms)%s\n' \
         "PostgreSQL workers=$w" "$(calc "$P_MS / 1000")" \
-        "$(fmt_int "$(calc "$n_rows / ($P_MS / 1000)")")" "$P_PLAN" "$PG_REPS" "${times[*]}" \
+        "$(fmt_int "$(calc "$n_rows / ($P_MS / 1000)")")" "$P_PLAN" "${#times[@]}" "${times[*]}" \
         "${P_DISK:+  SPILLED ${P_DISK}kB to disk}"
 }
 
@@ -223,7 +231,7 @@ if [[ $PG != 0 ]]; then
     echo "-- PostgreSQL: starting a private instance in $tmp/pg"
     pg_start
     for n in $KEYS; do
-        echo "-- PostgreSQL, keys in [1, $(fmt_int "$n")]: loading $(fmt_int "$ROWS") rows (not timed)"
+        t0=$SECONDS
         psql_q <<EOF
 CREATE UNLOGGED TABLE t$n (k BIGINT NOT NULL, amt NUMERIC(10,2) NOT NULL);
 INSERT INTO t$n
@@ -231,6 +239,7 @@ INSERT INTO t$n
   FROM generate_series(1, $ROWS);
 VACUUM (FREEZE, ANALYZE) t$n;
 EOF
+        echo "-- PostgreSQL, keys in [1, $(fmt_int "$n")]: loaded $(fmt_int "$ROWS") rows in $((SECONDS - t0)) s (not timed)"
         pg_query "$n" 0
         G_PG0[$n]=$P_MS PLAN0[$n]=$P_PLAN MEM0[$n]=$P_MEM NGROUPS[$n]=$P_GROUPS
         pg_query "$n" 2
@@ -316,14 +325,16 @@ if [[ $CDC_LINES -gt 0 ]]; then
     echo
     echo "== Changelog: $(fmt_int "$CDC_LINES") debezium-json lines = $(fmt_int "${CDC_ROWS:-0}") rows (+I, -U/+U, -D), keys in [1, $(fmt_int "$CDC_KEYS")]"
     echo
-    echo "| run                        | rows/s       | lines/s      | max RSS |"
-    echo "|----------------------------|--------------|--------------|---------|"
-    printf '| %-26s | %12s | %12s | %4s MB |\n' "source only (JSON parsing)" \
-        "$(rate "$CW_SRC" "${CDC_ROWS:-0}")" "$(rate "$CW_SRC" "$CDC_LINES")" "$(mb "$CM_SRC")"
-    printf '| %-26s | %12s | %12s | %4s MB |\n' "GROUP BY, mini-batch off" \
-        "$(rate "$CW_OFF" "${CDC_ROWS:-0}")" "$(rate "$CW_OFF" "$CDC_LINES")" "$(mb "$CM_OFF")"
-    printf '| %-26s | %12s | %12s | %4s MB |\n' "GROUP BY, mini-batch on" \
-        "$(rate "$CW_ON" "${CDC_ROWS:-0}")" "$(rate "$CW_ON" "$CDC_LINES")" "$(mb "$CM_ON")"
+    echo "| run                        | rows/s       | lines/s      | max RSS | agg CPU ns/row |"
+    echo "|----------------------------|--------------|--------------|---------|----------------|"
+    printf '| %-26s | %12s | %12s | %4s MB | %14s |\n' "source only (JSON parsing)" \
+        "$(rate "$CW_SRC" "${CDC_ROWS:-0}")" "$(rate "$CW_SRC" "$CDC_LINES")" "$(mb "$CM_SRC")" "-"
+    printf '| %-26s | %12s | %12s | %4s MB | %14s |\n' "GROUP BY, mini-batch off" \
+        "$(rate "$CW_OFF" "${CDC_ROWS:-0}")" "$(rate "$CW_OFF" "$CDC_LINES")" "$(mb "$CM_OFF")" \
+        "$(ROWS=${CDC_ROWS:-1} nsrow "$CC_OFF" "$CC_SRC")"
+    printf '| %-26s | %12s | %12s | %4s MB | %14s |\n' "GROUP BY, mini-batch on" \
+        "$(rate "$CW_ON" "${CDC_ROWS:-0}")" "$(rate "$CW_ON" "$CDC_LINES")" "$(mb "$CM_ON")" \
+        "$(ROWS=${CDC_ROWS:-1} nsrow "$CC_ON" "$CC_SRC")"
 fi
 echo
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); total time: ${SECONDS} s"

@@ -57,6 +57,7 @@ typedef struct agg_op {
     /* scratch */
     sl_arena_t scratch;            /* entries of one fold */
     sl_hmap_t fold;
+    bool fold_used;                /* the map holds entries to clear */
     entry_t *first, *last;
     sl_strbuf_t kb, vb, mb;
     sl_arena_t types;              /* accumulator types */
@@ -301,13 +302,15 @@ static int compute_output(agg_op_t *a, const entry_t *e, sl_value_t *out,
 
 /* ---- folding ---- */
 
-static int load_entry(agg_op_t *a, const sl_value_t *row, entry_t **out,
-                      sl_err_t *err)
+/* The fold entry of a row's group, loaded from state on first sight. A
+ * single-row fold (mini-batch off) needs no map. */
+static int load_entry(agg_op_t *a, const sl_value_t *row, bool single,
+                      entry_t **out, sl_err_t *err)
 {
     sl_strbuf_clear(&a->kb);
     for (int k = 0; k < a->nkeys; k++)
         if (sl_key_encode(&a->kb, &row[k], a->key_types[k])) return oom(err);
-    entry_t *e = sl_hmap_get(&a->fold, a->kb.buf ? a->kb.buf : "", a->kb.len);
+    entry_t *e = single ? NULL : sl_hmap_get(&a->fold, a->kb.buf ? a->kb.buf : "", a->kb.len);
     if (e) {
         *out = e;
         return 0;
@@ -336,7 +339,10 @@ static int load_entry(agg_op_t *a, const sl_value_t *row, entry_t **out,
         for (int i = 0; i < a->nacc; i++) zero_value(&e->acc[i], a->acc_types[i]);
         /* Sums start as exact zero of their type. */
     }
-    if (sl_hmap_put(&a->fold, e->key, e->klen, e)) return oom(err);
+    if (!single) {
+        if (sl_hmap_put(&a->fold, e->key, e->klen, e)) return oom(err);
+        a->fold_used = true;
+    }
     if (a->last) a->last->next = e;
     else a->first = e;
     a->last = e;
@@ -458,7 +464,8 @@ static int finish_fold(sl_op_t *op, agg_op_t *a, sl_err_t *err)
             sl_kv_put(a->acc_tab, e->key, e->klen, a->vb.buf, a->vb.len))
             rc = oom(err);
     }
-    sl_hmap_clear(&a->fold);
+    if (a->fold_used) sl_hmap_clear(&a->fold);
+    a->fold_used = false;
     sl_arena_reset(&a->scratch);
     a->first = a->last = NULL;
     return rc;
@@ -470,7 +477,7 @@ static int fold_rows(sl_op_t *op, agg_op_t *a, const sl_batch_t *b, int from,
     for (int r = from; r < to; r++) {
         const sl_value_t *row = sl_batch_row(b, r);
         entry_t *e = NULL;
-        int rc = load_entry(a, row, &e, err);
+        int rc = load_entry(a, row, to - from == 1, &e, err);
         if (!rc) rc = apply_row(a, e, b->kinds[r], row, err);
         if (rc) return rc;
     }

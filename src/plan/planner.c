@@ -512,6 +512,20 @@ static int make_calc(planner_t *p, sl_pnode_t *in, sl_rex_t *filter,
                      sl_rex_t **proj, int nproj, const char *const *names,
                      int off, int len, sl_pnode_t **out)
 {
+    /* A calc that neither filters nor computes (every column passed through
+     * in order, same types) would only copy rows: use its input. Names are
+     * positional downstream, so a rename needs no operator either. */
+    if (!filter && proj && nproj == in->ncols && in->kind != SL_PN_SINK) {
+        bool identity = true;
+        for (int i = 0; i < nproj && identity; i++)
+            identity = proj[i]->kind == SL_RX_INPUT && proj[i]->idx == i &&
+                       sl_type_equal(proj[i]->type, in->types[i]) &&
+                       proj[i]->type->nullable == in->types[i]->nullable;
+        if (identity) {
+            *out = in;
+            return 0;
+        }
+    }
     int ncols = proj ? nproj : in->ncols;
     sl_pnode_t *n = node_new(p, SL_PN_CALC, ncols, off, len);
     if (!n) return poom(p);
@@ -1499,7 +1513,7 @@ static int plan_insert(planner_t *p, const sl_stmt_t *st)
         if (!mz) return poom(p);
         TRY(node_add_input(p, mz, c));
         for (int i = 0; i < nphys; i++) {
-            mz->names[i] = c->names[i];
+            mz->names[i] = names[i];
             mz->types[i] = c->types[i];
         }
         mz->keys = pkphys;
@@ -1514,7 +1528,7 @@ static int plan_insert(planner_t *p, const sl_stmt_t *st)
     if (!s) return poom(p);
     TRY(node_add_input(p, s, c));
     for (int i = 0; i < nphys; i++) {
-        s->names[i] = c->names[i];
+        s->names[i] = names[i]; /* the table's columns, whatever upstream calls them */
         s->types[i] = c->types[i];
     }
     s->table = t;
