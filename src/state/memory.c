@@ -93,8 +93,13 @@ typedef struct sepkey {
     unsigned char data[];
 } sepkey_t;
 
+/* The first 16 key bytes as one big-endian integer: a BIGINT group key is a
+ * tag byte and 8 value bytes, so 8 bytes would tie for every 256
+ * consecutive keys and make each search step dereference an entry. */
+typedef unsigned __int128 pfx_t;
+
 typedef struct slot {
-    uint64_t pfx;                   /* first 8 key bytes, big-endian, 0-padded */
+    pfx_t pfx;                      /* first 16 key bytes, big-endian, 0-padded */
     void *p;                        /* entry_t in leaves, sepkey_t in inner */
 } slot_t;
 
@@ -249,12 +254,19 @@ static bool same_block(size_t a, size_t b)
 
 /* ---- keys ---------------------------------------------------------------- */
 
-static inline uint64_t key_pfx(const unsigned char *k, size_t n)
+static inline pfx_t key_pfx(const unsigned char *k, size_t n)
 {
-    uint64_t x = 0;
-    if (n >= 8) memcpy(&x, k, 8);
-    else if (n) memcpy(&x, k, n);
-    return be64toh(x);
+    uint64_t hi = 0, lo = 0;
+    if (n >= 16) {
+        memcpy(&hi, k, 8);
+        memcpy(&lo, k + 8, 8);
+    } else if (n > 8) {
+        memcpy(&hi, k, 8);
+        memcpy(&lo, k + 8, n - 8);
+    } else if (n) {
+        memcpy(&hi, k, n);
+    }
+    return (pfx_t)be64toh(hi) << 64 | be64toh(lo);
 }
 
 static inline int key_cmp(const unsigned char *a, size_t an,
@@ -277,7 +289,7 @@ static inline int key_cmp_prefix(const unsigned char *k, size_t kn,
 }
 
 static inline int cmp_entry(const slot_t *s, const unsigned char *k, size_t kn,
-                            uint64_t kp)
+                            pfx_t kp)
 {
     if (s->pfx != kp) return s->pfx < kp ? -1 : 1;
     const entry_t *e = s->p;
@@ -285,7 +297,7 @@ static inline int cmp_entry(const slot_t *s, const unsigned char *k, size_t kn,
 }
 
 static inline int cmp_sep(const slot_t *s, const unsigned char *k, size_t kn,
-                          uint64_t kp)
+                          pfx_t kp)
 {
     if (s->pfx != kp) return s->pfx < kp ? -1 : 1;
     const sepkey_t *x = s->p;
@@ -294,7 +306,7 @@ static inline int cmp_sep(const slot_t *s, const unsigned char *k, size_t kn,
 
 /* First slot >= k; *eq when it equals k. */
 static unsigned leaf_lb(const leaf_t *l, const unsigned char *k, size_t kn,
-                        uint64_t kp, bool *eq)
+                        pfx_t kp, bool *eq)
 {
     unsigned lo = 0, hi = l->n;
     *eq = false;
@@ -313,7 +325,7 @@ static unsigned leaf_lb(const leaf_t *l, const unsigned char *k, size_t kn,
 
 /* The child whose range holds k: the number of separators <= k. */
 static unsigned inner_route(const inner_t *x, const unsigned char *k,
-                            size_t kn, uint64_t kp)
+                            size_t kn, pfx_t kp)
 {
     unsigned lo = 0, hi = x->n - 1;
     while (lo < hi) {
@@ -325,7 +337,7 @@ static unsigned inner_route(const inner_t *x, const unsigned char *k,
 }
 
 static leaf_t *find_leaf(const mtable_t *t, const unsigned char *k, size_t kn,
-                         uint64_t kp)
+                         pfx_t kp)
 {
     void *node = t->root;
     for (int h = t->height; h > 0; h--) {
@@ -440,7 +452,7 @@ static bool node_full(const void *node, int h)
  * all but one entry (and symmetrically for a key before all), so keys
  * written in order fill leaves instead of leaving them half empty. */
 static int split_child(mtable_t *t, inner_t *p, unsigned i, int h,
-                       const unsigned char *k, size_t kn, uint64_t kp)
+                       const unsigned char *k, size_t kn, pfx_t kp)
 {
     mstate_t *s = t->st;
     slot_t up;
@@ -520,7 +532,7 @@ static int mem_put(sl_kv_t *kv, const void *key, size_t klen, const void *val,
     mstate_t *s = t->st;
     const unsigned char *k = key;
     if (klen > UINT32_MAX || vlen > UINT32_MAX) return -SL_EINVAL;
-    uint64_t kp = key_pfx(k, klen);
+    pfx_t kp = key_pfx(k, klen);
 
     if (!t->root) {
         leaf_t *l = pool_alloc(s, &s->leaves);
@@ -703,7 +715,7 @@ static int tree_del(mtable_t *t, const unsigned char *k, size_t kn, bool *live)
     if (!t->root) return -SL_ENOTFOUND;
     inner_t *path[MAX_HEIGHT];
     unsigned idx[MAX_HEIGHT];
-    uint64_t kp = key_pfx(k, kn);
+    pfx_t kp = key_pfx(k, kn);
     void *node = t->root;
     for (int h = t->height, d = 0; h > 0; h--, d++) {
         inner_t *x = node;
@@ -753,7 +765,7 @@ static int mem_get(sl_kv_t *kv, const void *key, size_t klen, const void **val,
 {
     mtable_t *t = (mtable_t *)kv;
     if (!t->root) return -SL_ENOTFOUND;
-    uint64_t kp = key_pfx(key, klen);
+    pfx_t kp = key_pfx(key, klen);
     leaf_t *l = find_leaf(t, key, klen, kp);
     bool eq;
     unsigned pos = leaf_lb(l, key, klen, kp, &eq);
@@ -791,7 +803,7 @@ static sl_kv_iter_t *mem_seek(sl_kv_t *kv, const void *prefix, size_t plen,
             k = key;
             kn = klen;
         }
-        uint64_t kp = key_pfx(k, kn);
+        pfx_t kp = key_pfx(k, kn);
         bool eq;
         it->l = find_leaf(t, k, kn, kp);
         it->pos = leaf_lb(it->l, k, kn, kp, &eq);
