@@ -640,21 +640,18 @@ static int bind_literal(binder_t *b, sl_expr_t *e)
         break;
     }
     case SL_LIT_DECIMAL: {
+        /* As Calcite's createExactNumeric: every digit written counts,
+         * so 0.27 is DECIMAL(3, 2) and 1.50 is DECIMAL(3, 2). */
         const char *s = e->str;
-        int digits = 0, scale = 0, seen_point = 0, lead = 1;
+        int digits = 0, scale = 0, seen_point = 0;
         for (const char *p = s; *p; p++) {
             if (*p == '.') {
                 seen_point = 1;
                 continue;
             }
             if (!isdigit((unsigned char)*p)) continue;
-            if (seen_point) {
-                scale++;
-                digits++;
-            } else if (!(lead && *p == '0')) {
-                lead = 0;
-                digits++;
-            }
+            digits++;
+            if (seen_point) scale++;
         }
         if (digits == 0) digits = 1;
         if (digits < scale) digits = scale;
@@ -1027,7 +1024,21 @@ static int bind_expr(binder_t *b, scope_t *s, sl_expr_t *e, int flags,
         case SL_OP_CONCAT:
             if ((sl_type_is_string(x) || is_null_t(x)) &&
                 (sl_type_is_string(y) || is_null_t(y))) {
-                e->type = sl_type_varchar(b->a, SL_MAX_LENGTH, nl);
+                /* Calcite's DYADIC_STRING_SUM_PRECISION: CHAR(n) || CHAR(m)
+                 * is CHAR(n + m), otherwise VARCHAR(n + m), capped. */
+                int64_t len = (int64_t)(is_null_t(x) ? 0 : x->len) +
+                              (is_null_t(y) ? 0 : y->len);
+                if (len > SL_MAX_LENGTH) len = SL_MAX_LENGTH;
+                if (x->id == SL_T_CHAR && y->id == SL_T_CHAR) {
+                    sl_type_t *t = sl_type_new(b->a, SL_T_CHAR);
+                    if (t) {
+                        t->len = (int32_t)len;
+                        t->nullable = nl;
+                    }
+                    e->type = t;
+                } else {
+                    e->type = sl_type_varchar(b->a, (int32_t)len, nl);
+                }
             } else if ((sl_type_is_binary(x) || is_null_t(x)) &&
                        (sl_type_is_binary(y) || is_null_t(y))) {
                 sl_type_t *t = sl_type_new(b->a, SL_T_VARBINARY);

@@ -88,10 +88,10 @@ FEATURES = {
     # Off because of sluice bugs (see tests/integration/README.md):
     # DECIMAL literals below 1 (0.27): sluice types them DECIMAL(2, 2),
     # Flink (Calcite) DECIMAL(3, 2), which shows in result types
-    'dec_literal_below_one': False,
+    'dec_literal_below_one': True,
     # CHAR(n) || CHAR(m): Flink (Calcite's DYADIC_STRING_SUM_PRECISION) types
     # it CHAR(n + m), sluice STRING
-    'char_concat_type': False,
+    'char_concat_type': True,
 }
 ACTIVE = dict(FEATURES)     # the classes of this run
 
