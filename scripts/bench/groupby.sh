@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # groupby.sh - streaming GROUP BY throughput of sluice, beside PostgreSQL 15.
 #
-#   scripts/bench/groupby.sh                 # 10M rows, 7-8 minutes
+#   scripts/bench/groupby.sh                 # 10M rows, 5-7 minutes
 #   ROWS=1000000 scripts/bench/groupby.sh    # quick run
 #
 # For each key count (KEYS, default 1K, 100K and 10M: the keys are uniform

@@ -61,6 +61,7 @@ typedef struct agg_op {
     entry_t *first, *last;
     sl_strbuf_t kb, vb, mb;
     sl_arena_t types;              /* accumulator types */
+    int phase;                     /* 0 one phase, 1 local, 2 global */
 } agg_op_t;
 
 static const sl_type_t bigint_nn = {.id = SL_T_BIGINT, .nullable = false};
@@ -327,7 +328,7 @@ static int load_entry(agg_op_t *a, const sl_value_t *row, bool single,
             return oom(err);
     const void *val;
     size_t vlen;
-    if (sl_kv_get(a->acc_tab, e->key, e->klen, &val, &vlen) == 0) {
+    if (a->phase != 1 && sl_kv_get(a->acc_tab, e->key, e->klen, &val, &vlen) == 0) {
         if (sl_row_decode(val, vlen, e->acc, a->acc_types, a->nacc, &a->scratch))
             return sl_err_set(err, SL_EINTERNAL, "corrupt aggregate state");
         e->existed = true;
@@ -379,19 +380,17 @@ static int apply_row(agg_op_t *a, entry_t *e, int kind, const sl_value_t *row,
         case SL_AGG_AVG: {
             const sl_type_t *st = a->acc_types[a->acc_pos[i]];
             sl_value_t r;
-            if (s[1].i64 == 0 && sign > 0) {
-                /* First value: take it (cast into the sum's type). */
-                sl_value_t zero;
-                memset(&zero, 0, sizeof zero);
-                rc = sl_arith(SL_OP_ADD, &zero, st, v, ag->arg_type, &r, st, err);
-            } else {
-                rc = sl_arith(sign > 0 ? SL_OP_ADD : SL_OP_SUB, &s[0], st, v,
-                              ag->arg_type, &r, st, err);
-            }
+            /* The sum starts as zero of its type (zeroed slots are exact
+             * zeros for BIGINT, DECIMAL and DOUBLE alike). */
+            rc = sl_arith(sign > 0 ? SL_OP_ADD : SL_OP_SUB, &s[0], st, v,
+                          ag->arg_type, &r, st, err);
             if (rc) return rc;
             s[0] = r;
             s[1].i64 += sign;
-            if (s[1].i64 == 0) memset(&s[0], 0, sizeof s[0]);
+            /* A complete group with no values sums to exactly zero. A local
+             * partial may count zero values yet carry a sum (a retraction
+             * and an addition of different values): keep it. */
+            if (s[1].i64 == 0 && a->phase != 1) memset(&s[0], 0, sizeof s[0]);
             break;
         }
         case SL_AGG_MIN:
@@ -412,6 +411,59 @@ static int apply_row(agg_op_t *a, entry_t *e, int kind, const sl_value_t *row,
         }
     }
     return 0;
+}
+
+/* Global phase: adds a local partial accumulator row (keys first, then the
+ * accumulator slots) into the group's accumulator. */
+static int merge_row(agg_op_t *a, entry_t *e, const sl_value_t *row, sl_err_t *err)
+{
+    const sl_value_t *part = row + a->nkeys;
+    e->acc[0].i64 += part[0].i64;
+    for (int i = 0; i < a->naggs; i++) {
+        const sl_aggcall_t *ag = &a->aggs[i];
+        int pos = a->acc_pos[i];
+        sl_value_t *s = &e->acc[pos];
+        const sl_value_t *p = &part[pos];
+        if (ag->kind == SL_AGG_COUNT_STAR || ag->kind == SL_AGG_COUNT) {
+            s[0].i64 += p[0].i64;
+            continue;
+        }
+        /* SUM / AVG: sum and non-null count, both of the accumulator's
+         * types; a partial may hold a sum with a zero count (a retraction
+         * and an addition), so it is always added. */
+        const sl_type_t *st = a->acc_types[pos];
+        sl_value_t r;
+        int rc = sl_arith(SL_OP_ADD, &s[0], st, &p[0], st, &r, st, err);
+        if (rc) return rc;
+        s[0] = r;
+        s[1].i64 += p[1].i64;
+        if (s[1].i64 == 0) memset(&s[0], 0, sizeof s[0]);
+    }
+    return 0;
+}
+
+/* Local phase: emits each folded group's partial accumulator, no state. */
+static int emit_partials(sl_op_t *op, agg_op_t *a, sl_err_t *err)
+{
+    int rc = 0;
+    for (entry_t *e = a->first; e && !rc; e = e->next) {
+        sl_value_t *o = sl_batch_add(&op->out, SL_INSERT);
+        if (!o) {
+            rc = oom(err);
+            break;
+        }
+        for (int k = 0; k < a->nkeys && !rc; k++)
+            if (sl_batch_set(&op->out, &o[k], &e->keyvals[k], a->key_types[k])) rc = oom(err);
+        for (int i = 0; i < a->nacc && !rc; i++)
+            if (sl_batch_set(&op->out, &o[a->nkeys + i], &e->acc[i], a->acc_types[i]))
+                rc = oom(err);
+        if (!rc) rc = sl_op_maybe_emit(op, err);
+    }
+    if (a->fold_used) sl_hmap_clear(&a->fold);
+    a->fold_used = false;
+    sl_arena_reset(&a->scratch);
+    a->first = a->last = NULL;
+    return rc;
 }
 
 static bool outputs_equal(agg_op_t *a, const sl_value_t *x, const sl_value_t *y)
@@ -478,10 +530,11 @@ static int fold_rows(sl_op_t *op, agg_op_t *a, const sl_batch_t *b, int from,
         const sl_value_t *row = sl_batch_row(b, r);
         entry_t *e = NULL;
         int rc = load_entry(a, row, to - from == 1, &e, err);
-        if (!rc) rc = apply_row(a, e, b->kinds[r], row, err);
+        if (!rc) rc = a->phase == 2 ? merge_row(a, e, row, err)
+                                    : apply_row(a, e, b->kinds[r], row, err);
         if (rc) return rc;
     }
-    return finish_fold(op, a, err);
+    return a->phase == 1 ? emit_partials(op, a, err) : finish_fold(op, a, err);
 }
 
 /* Output rows of a push go downstream together. */
@@ -557,7 +610,10 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
     a->aggs = n->aggs;
     a->in_types = in->types;
     const sl_job_conf_t *conf = sl_job_conf(op->job);
-    a->minibatch = conf->minibatch;
+    a->phase = n->agg_phase;
+    /* The local phase always folds a mini-batch; the global one merges each
+     * partial row as it comes (the local phase has already folded them). */
+    a->minibatch = n->agg_phase == 1 ? true : n->agg_phase == 2 ? false : conf->minibatch;
     a->mb_size = conf->minibatch_size;
     sl_arena_init(&a->scratch, 0);
     sl_arena_init(&a->types, 1024);
@@ -580,8 +636,10 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
             return sl_err_set(err, SL_EINTERNAL, "group keys must lead the input");
     char name[64];
     snprintf(name, sizeof name, "agg-%d", n->id);
-    a->acc_tab = sl_job_table(op->job, name);
-    if (!a->acc_tab) return oom(err);
+    if (a->phase != 1) {
+        a->acc_tab = sl_job_table(op->job, name);
+        if (!a->acc_tab) return oom(err);
+    }
     int slot = 0;
     a->acc_types[slot++] = &bigint_nn; /* row count */
     for (int i = 0; i < a->naggs; i++) {

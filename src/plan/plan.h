@@ -136,6 +136,7 @@ struct sl_pnode {
     int nkeys;
     sl_aggcall_t *aggs;
     int naggs;
+    uint8_t agg_phase;         /* 0 one phase, 1 local (partial), 2 global */
     /* JOIN */
     int join;                  /* sl_join_kind_t */
     int *lkeys, *rkeys;        /* equi-join columns of each side */

@@ -1088,6 +1088,61 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
         n->types[ng + i] = ac[i].type;
         n->names[ng + i] = ac[i].name;
     }
+    /* TWO_PHASE (table.optimizer.agg-phase-strategy, with mini-batch): a
+     * local aggregate folds each mini-batch into partial accumulators and
+     * the global one merges them into state, as Flink's local/global
+     * aggregation does. Only mergeable aggregates qualify; otherwise, as in
+     * Flink, the aggregation stays in one phase. */
+    bool mergeable = p->plan->conf.two_phase && p->plan->conf.minibatch;
+    for (int i = 0; i < aggs.n && mergeable; i++)
+        mergeable = !ac[i].distinct &&
+                    (ac[i].kind == SL_AGG_COUNT_STAR || ac[i].kind == SL_AGG_COUNT ||
+                     ac[i].kind == SL_AGG_SUM || ac[i].kind == SL_AGG_AVG);
+    if (mergeable) {
+        int nacc = 1;
+        for (int i = 0; i < aggs.n; i++)
+            nacc += (ac[i].kind == SL_AGG_SUM || ac[i].kind == SL_AGG_AVG) ? 2 : 1;
+        sl_pnode_t *l = node_new(p, SL_PN_AGG, ng + nacc, q->off, q->len);
+        if (!l) return poom(p);
+        TRY(node_add_input(p, l, pre));
+        l->agg_phase = 1;
+        l->desc = NULL;
+        l->nkeys = ng;
+        l->keys = n->keys;
+        l->aggs = ac;
+        l->naggs = aggs.n;
+        for (int i = 0; i < ng; i++) {
+            l->types[i] = pre->types[i];
+            l->names[i] = pre->names[i];
+        }
+        const sl_type_t *cnt = sl_type_with_nullable(p->a, &sl_type_bigint, false);
+        int k = ng;
+        l->types[k] = cnt;
+        l->names[k++] = "count1$0";
+        for (int i = 0; i < aggs.n; i++) {
+            const sl_type_t *st = cnt;
+            if (ac[i].kind == SL_AGG_SUM) {
+                st = ac[i].type;
+            } else if (ac[i].kind == SL_AGG_AVG) {
+                const sl_type_t *at = ac[i].arg_type;
+                st = at->id == SL_T_DECIMAL ? sl_type_decimal(p->a, 38, at->scale, true)
+                   : sl_type_is_integer(at) ? sl_type_with_nullable(p->a, &sl_type_bigint, true)
+                   : sl_type_with_nullable(p->a, &sl_type_double, true);
+            }
+            l->types[k] = st;
+            l->names[k++] = sl_arena_printf(p->a, "%s$partial", ac[i].name);
+            if (ac[i].kind == SL_AGG_SUM || ac[i].kind == SL_AGG_AVG) {
+                l->types[k] = cnt;
+                l->names[k++] = sl_arena_printf(p->a, "%s$count", ac[i].name);
+            }
+        }
+        for (int i = 0; i < k; i++)
+            if (!l->types[i] || !l->names[i]) return poom(p);
+        l->mode = SL_CM_INSERT_ONLY;
+        TRY(node_done(p, l));
+        n->inputs[0] = l;
+        n->agg_phase = 2;
+    }
     /* Output: updates keyed by the group key (a global aggregate has one
      * row, keyed by nothing). */
     n->mode = SL_CM_RETRACT;
@@ -1674,7 +1729,10 @@ static void explain_node(FILE *f, const sl_pnode_t *n, int depth)
         sl_strbuf_puts(&sb, ")");
         break;
     case SL_PN_AGG:
-        sl_strbuf_printf(&sb, "%s(groupBy=[", n->desc ? "Distinct" : "GroupAggregate");
+        sl_strbuf_printf(&sb, "%s(groupBy=[",
+                         n->desc ? "Distinct"
+                         : n->agg_phase == 1 ? "LocalGroupAggregate"
+                         : n->agg_phase == 2 ? "GlobalGroupAggregate" : "GroupAggregate");
         for (int i = 0; i < n->nkeys; i++)
             sl_strbuf_printf(&sb, "%s%s", i ? ", " : "", in->names[n->keys[i]]);
         sl_strbuf_puts(&sb, "], select=[");

@@ -1339,8 +1339,11 @@ class Case:
         if self.feat['minibatch']:
             vs.append(dict(mb=r.choice([1, 2, 3, 5]), shuffle=True,
                            split=self.feat['split_files'] and r.random() < 0.6))
+            # The second mini-batch variant also runs the aggregation in two
+            # phases (local partial accumulators, then a global merge).
             vs.append(dict(mb=r.choice([4, 7, 1000]), shuffle=r.random() < 0.5,
-                           split=self.feat['split_files'] and r.random() < 0.3))
+                           split=self.feat['split_files'] and r.random() < 0.3,
+                           two_phase=True))
         vs.append(dict(mb=None, shuffle=True, split=self.feat['split_files'] and r.random() < 0.5))
         return vs
 
@@ -1357,6 +1360,8 @@ class Case:
             args += ['--set', 'table.exec.mini-batch.enabled=true',
                      '--set', 'table.exec.mini-batch.allow-latency=1s',
                      '--set', 'table.exec.mini-batch.size=%d' % v['mb']]
+            if v.get('two_phase'):
+                args += ['--set', 'table.optimizer.agg-phase-strategy=TWO_PHASE']
         args.append(job)
         v['cmd'] = ' '.join(a if re.match(r'^[\w./=:-]+$', a) else "'%s'" % a for a in args)
         try:
