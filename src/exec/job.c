@@ -116,8 +116,7 @@ int sl_op_emit(sl_op_t *op, sl_err_t *err)
     return 0;
 }
 
-/* Pushes a batch that the job (not an operator) owns to op's consumers. */
-static int forward(sl_op_t *op, const sl_batch_t *b, sl_err_t *err)
+int sl_op_forward(sl_op_t *op, const sl_batch_t *b, sl_err_t *err)
 {
     op->rows_out += (uint64_t)b->nrows;
     for (int i = 0; i < op->nouts; i++) {
@@ -254,7 +253,7 @@ static void on_async(uv_async_t *h)
             sl_err_t err;
             sl_err_clear(&err);
             s->op->rows_in += (uint64_t)s->pool[slot].nrows;
-            int rc = forward(s->op, &s->pool[slot], &err);
+            int rc = sl_op_forward(s->op, &s->pool[slot], &err);
             pthread_mutex_lock(&s->mu);
             s->busy[slot] = false;
             pthread_cond_signal(&s->cv);
@@ -332,7 +331,7 @@ static int emit_values(sl_job_t *job, sl_op_t *op, sl_err_t *err)
 static int noop_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
 {
     (void)port;
-    return forward(op, b, err);
+    return sl_op_forward(op, b, err);
 }
 
 static const sl_op_ops_t source_ops = {"Source", noop_push, NULL, NULL};

@@ -49,6 +49,9 @@ struct sl_op {
 
 /* Sends op->out to every consumer, then empties it. */
 int sl_op_emit(sl_op_t *op, sl_err_t *err);
+/* Sends a batch the operator does not own (its input, unchanged) to every
+ * consumer: UNION ALL and sources. */
+int sl_op_forward(sl_op_t *op, const sl_batch_t *b, sl_err_t *err);
 /* Emits when the output batch is full. */
 static inline int sl_op_maybe_emit(sl_op_t *op, sl_err_t *err)
 {
