@@ -49,7 +49,7 @@ $(B)/libsluice.a: $(LIB_OBJS)
 $(B)/sluice: $(B)/obj/main.o $(B)/libsluice.a
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libsluice.a tests/unit/testutil.h
+$(B)/tests/%: tests/unit/%.c $(B)/libsluice.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -DSL_SRCDIR='"$(CURDIR)"' -o $@ $< $(B)/libsluice.a $(SL_LDFLAGS) $(CHECK_LIBS) $(DEP_LIBS)
 
