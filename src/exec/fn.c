@@ -50,6 +50,16 @@ const char *sl_fn_name_at(int i)
     return NULL;
 }
 
+int sl_fn_split_bucket(const sl_fn_ctx_t *c, const sl_value_t *args,
+                       sl_value_t *out, sl_err_t *err)
+{
+    (void)err;
+    out->null = false;
+    out->i64 = args[0].null ? 0
+             : (int64_t)(sl_value_hash(&args[0], c->argt[0], 0) % SL_SPLIT_BUCKETS);
+    return 0;
+}
+
 static void rand_cleanup(void);
 
 void sl_fn_thread_cleanup(void)

@@ -71,6 +71,15 @@ enum { SL_TRIM_BOTH = 0, SL_TRIM_LEADING = 1, SL_TRIM_TRAILING = 2 };
  * engine does not implement it. */
 sl_fn_impl_t sl_fn_find(const char *name, unsigned *flags);
 
+/* The bucket of a split DISTINCT aggregate (the planner's rewrite of
+ * table.optimizer.distinct-agg.split.enabled): a deterministic hash of
+ * args[0] (of type c->argt[0]) modulo SL_SPLIT_BUCKETS, as INT NOT NULL;
+ * NULL goes to bucket 0. Deterministic across runs, so state restored from
+ * a checkpoint keeps its buckets. Call it SL_FN_NULL_AWARE. */
+#define SL_SPLIT_BUCKETS 1024
+int sl_fn_split_bucket(const sl_fn_ctx_t *c, const sl_value_t *args,
+                       sl_value_t *out, sl_err_t *err);
+
 /* The n-th implemented function name (sorted), NULL past the end. */
 const char *sl_fn_name_at(int i);
 

@@ -86,11 +86,38 @@ sl_kv_t *sl_job_table(sl_job_t *job, const char *name)
     return kv;
 }
 
+/* Each step that moves rows through the operators runs inside one state
+ * write batch (state.h): the backend applies the step's writes together
+ * and a checkpoint falls between steps. step_end commits whatever rc is,
+ * keeping the first error. */
+static int step_begin(sl_job_t *job, sl_err_t *err)
+{
+    return sl_state_begin(job->state, err);
+}
+
+static int step_end(sl_job_t *job, int rc, sl_err_t *err)
+{
+    sl_err_t cerr;
+    sl_err_clear(&cerr);
+    int c = sl_state_commit(job->state, rc ? &cerr : err);
+    return rc ? rc : c;
+}
+
+static void job_fail(sl_job_t *job, const sl_err_t *err);
+
 static void on_ttl(uv_timer_t *t)
 {
     sl_job_t *job = t->data;
+    sl_err_t err;
+    sl_err_clear(&err);
     sl_state_set_time(job->state, wall_ms());
+    int rc = step_begin(job, &err);
+    if (rc) {
+        job_fail(job, &err);
+        return;
+    }
     for (int i = 0; i < job->ntables; i++) sl_kv_expire(job->tables[i]);
+    if (step_end(job, 0, &err)) job_fail(job, &err);
 }
 const sl_job_conf_t *sl_job_conf(sl_job_t *job) { return &job->plan->conf; }
 int64_t sl_job_now(sl_job_t *job) { return job->now_ms; }
@@ -213,7 +240,8 @@ static void finish(sl_job_t *job)
     job->finished = true;
     sl_err_t err;
     sl_err_clear(&err);
-    int rc = flush_all(job, &err);
+    int rc = step_begin(job, &err);
+    if (!rc) rc = step_end(job, flush_all(job, &err), &err);
     for (int i = 0; !rc && i < job->plan->sinks.n; i++)
         if (job->sinks[i].ops && job->sinks[i].ops->flush)
             rc = job->sinks[i].ops->flush(&job->sinks[i], &err);
@@ -253,7 +281,8 @@ static void on_async(uv_async_t *h)
             sl_err_t err;
             sl_err_clear(&err);
             s->op->rows_in += (uint64_t)s->pool[slot].nrows;
-            int rc = sl_op_forward(s->op, &s->pool[slot], &err);
+            int rc = step_begin(job, &err);
+            if (!rc) rc = step_end(job, sl_op_forward(s->op, &s->pool[slot], &err), &err);
             pthread_mutex_lock(&s->mu);
             s->busy[slot] = false;
             pthread_cond_signal(&s->cv);
@@ -274,7 +303,9 @@ static void on_timer(uv_timer_t *t)
     sl_err_t err;
     sl_err_clear(&err);
     job->now_ms = wall_ms();
-    if (flush_all(job, &err)) job_fail(job, &err);
+    int rc = step_begin(job, &err);
+    if (!rc) rc = step_end(job, flush_all(job, &err), &err);
+    if (rc) job_fail(job, &err);
 }
 
 static void stop_sources(sl_job_t *job)
@@ -492,7 +523,10 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
 
     /* Literal rows first, then the source threads. */
     for (int i = 0; i < job->nops && !rc; i++)
-        if (job->ops[i].node->kind == SL_PN_VALUES) rc = emit_values(job, &job->ops[i], err);
+        if (job->ops[i].node->kind == SL_PN_VALUES) {
+            rc = step_begin(job, err);
+            if (!rc) rc = step_end(job, emit_values(job, &job->ops[i], err), err);
+        }
     for (int i = 0; i < job->nops && !rc; i++) {
         const sl_pnode_t *n = job->ops[i].node;
         if (n->kind != SL_PN_SCAN) continue;

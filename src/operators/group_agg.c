@@ -71,8 +71,9 @@ static int oom(sl_err_t *err) { return sl_err_set(err, SL_ENOMEM, "out of memory
 /* The type an aggregate accumulates its sum in. */
 static const sl_type_t *sum_type(agg_op_t *a, const sl_aggcall_t *ag, sl_arena_t *ar)
 {
-    if (ag->kind == SL_AGG_SUM) return ag->type;
-    /* AVG: sum wide enough, then divide into the result type. */
+    if (ag->kind == SL_AGG_SUM || ag->kind == SL_AGG_SUM0) return ag->type;
+    /* AVG: sum wide enough, then divide into the result type (AVG_MERGE's
+     * argument already is such a sum, which this maps to itself). */
     const sl_type_t *t = ag->arg_type;
     (void)a;
     if (t->id == SL_T_DECIMAL) return sl_type_decimal(ar, 38, t->scale, true);
@@ -270,7 +271,13 @@ static int compute_output(agg_op_t *a, const entry_t *e, sl_value_t *out,
             if (s[1].i64 == 0) *o = sl_value_null();
             else *o = s[0];
             break;
-        case SL_AGG_AVG: {
+        case SL_AGG_SUM0:
+            /* The sum slot is an exact zero of its type when empty. */
+            *o = s[0];
+            o->null = false;
+            break;
+        case SL_AGG_AVG:
+        case SL_AGG_AVG_MERGE: {
             if (s[1].i64 == 0) {
                 *o = sl_value_null();
                 break;
@@ -376,7 +383,21 @@ static int apply_row(agg_op_t *a, entry_t *e, int kind, const sl_value_t *row,
         case SL_AGG_COUNT:
             s[0].i64 += sign;
             break;
+        case SL_AGG_AVG_MERGE: {
+            /* A partial (sum, count) of the inner level; a NULL sum comes
+             * with a zero count. */
+            const sl_type_t *st = a->acc_types[a->acc_pos[i]];
+            const sl_value_t *c = &row[ag->arg2];
+            sl_value_t r;
+            rc = sl_arith(sign > 0 ? SL_OP_ADD : SL_OP_SUB, &s[0], st, v, st, &r, st, err);
+            if (rc) return rc;
+            s[0] = r;
+            s[1].i64 += c->null ? 0 : sign * c->i64;
+            if (s[1].i64 == 0) memset(&s[0], 0, sizeof s[0]);
+            break;
+        }
         case SL_AGG_SUM:
+        case SL_AGG_SUM0:
         case SL_AGG_AVG: {
             const sl_type_t *st = a->acc_types[a->acc_pos[i]];
             sl_value_t r;
@@ -651,7 +672,9 @@ int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
             a->acc_types[slot++] = &bigint_nn;
             break;
         case SL_AGG_SUM:
-        case SL_AGG_AVG: {
+        case SL_AGG_SUM0:
+        case SL_AGG_AVG:
+        case SL_AGG_AVG_MERGE: {
             const sl_type_t *t = sum_type(a, ag, &a->types);
             if (!t) return oom(err);
             a->acc_types[slot++] = t;

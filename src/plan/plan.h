@@ -63,6 +63,7 @@ struct sl_rex {
     sl_fn_impl_t fn;           /* SL_RX_CALL */
     unsigned fnflags;
     const sl_expr_t *src;      /* AST node: position, call for fn ctx */
+    const char *fname;         /* SL_RX_CALL without src: name for EXPLAIN */
 };
 
 /* ---- aggregate calls ---- */
@@ -71,13 +72,15 @@ typedef enum sl_agg_kind {
     SL_AGG_COUNT_STAR = 1, SL_AGG_COUNT, SL_AGG_SUM, SL_AGG_SUM0, SL_AGG_AVG,
     SL_AGG_MIN, SL_AGG_MAX, SL_AGG_FIRST_VALUE, SL_AGG_LAST_VALUE,
     SL_AGG_LISTAGG,
+    SL_AGG_AVG_MERGE,          /* AVG from partial sums (arg) and counts (arg2):
+                                  the outer level of a split DISTINCT */
 } sl_agg_kind_t;
 
 typedef struct sl_aggcall {
     int kind;                  /* sl_agg_kind_t */
     bool distinct;
     int arg;                   /* input column, -1 for COUNT(*) */
-    int arg2;                  /* LISTAGG separator column, -1 */
+    int arg2;                  /* LISTAGG separator / AVG_MERGE count column, -1 */
     int filter;                /* BOOLEAN input column of FILTER, -1 */
     const sl_type_t *arg_type;
     const sl_type_t *type;     /* result */

@@ -979,6 +979,153 @@ static int collect_aggs(planner_t *p, const sl_expr_t *e, sl_list_t *aggs)
     return 0;
 }
 
+/* Whether the split-DISTINCT rewrite applies, as Flink's SplitAggregateRule
+ * decides it: at least one DISTINCT aggregate, all of them over one and
+ * the same argument and without FILTER, and every aggregate one that
+ * splits into a partial and a final function (COUNT, SUM, AVG, MIN, MAX).
+ * Otherwise the aggregation is planned in one level, as in Flink. */
+static bool split_applies(const sl_aggcall_t *ac, int n, const sl_list_t *calls)
+{
+    const sl_expr_t *darg = NULL;
+    for (int i = 0; i < n; i++) {
+        switch (ac[i].kind) {
+        case SL_AGG_COUNT_STAR: case SL_AGG_COUNT: case SL_AGG_SUM:
+        case SL_AGG_AVG: case SL_AGG_MIN: case SL_AGG_MAX:
+            break;
+        default:
+            return false;
+        }
+        if (!ac[i].distinct) continue;
+        const sl_expr_t *e = calls->items[i];
+        if (ac[i].filter >= 0 || ac[i].arg < 0 || e->args.n != 1) return false;
+        if (darg && !sl_expr_equal(darg, e->args.items[0])) return false;
+        darg = e->args.items[0];
+    }
+    return darg != NULL;
+}
+
+/* The split-DISTINCT rewrite (table.optimizer.distinct-agg.split.enabled),
+ * as Flink's SplitAggregateRule: a hot group with a DISTINCT aggregate is
+ * spread over SL_SPLIT_BUCKETS buckets of the distinct value.
+ *
+ *   inner: GROUP BY keys, HASH_BUCKET(x): each aggregate as written, AVG as
+ *          SUM and COUNT (DISTINCT kept: a value always lands in one bucket)
+ *   outer: GROUP BY keys: SUM0 of the counts, SUM of the sums, MIN of the
+ *          minimums, MAX of the maximums, AVG from the sums and counts.
+ *
+ * pre's columns are the keys (ng), the bucket, then the aggregates'
+ * arguments (ac[].arg). The outer aggregate, returned in *out, has the
+ * one-level node's output schema, so the select list maps onto it the same
+ * way. Results are identical to one level; the state per group is spread
+ * over buckets, which is what keeps one hot key from dominating a
+ * parallel job's busiest task. */
+static int plan_split(planner_t *p, const sl_query_t *q, sl_pnode_t *pre, int ng,
+                      const sl_aggcall_t *ac, int naggs, sl_pnode_t **out)
+{
+    const sl_type_t *cnt = sl_type_with_nullable(p->a, &sl_type_bigint, false);
+    if (!cnt) return poom(p);
+    int ninner = 0;
+    for (int i = 0; i < naggs; i++) ninner += ac[i].kind == SL_AGG_AVG ? 2 : 1;
+    sl_aggcall_t *in_ac = pal(p, (size_t)ninner * sizeof *in_ac);
+    sl_aggcall_t *out_ac = pal(p, (size_t)naggs * sizeof *out_ac);
+    sl_pnode_t *inner = node_new(p, SL_PN_AGG, ng + 1 + ninner, q->off, q->len);
+    sl_pnode_t *outer = node_new(p, SL_PN_AGG, ng + naggs, q->off, q->len);
+    if (!in_ac || !out_ac || !inner || !outer) return poom(p);
+    TRY(node_add_input(p, inner, pre));
+    inner->nkeys = ng + 1;
+    inner->keys = pal(p, (size_t)(ng + 1) * sizeof *inner->keys);
+    if (!inner->keys) return poom(p);
+    for (int k = 0; k <= ng; k++) {
+        inner->keys[k] = k;
+        inner->types[k] = pre->types[k];
+        inner->names[k] = pre->names[k];
+    }
+    int j = 0;
+    for (int i = 0; i < naggs; i++) {
+        sl_aggcall_t *o = &out_ac[i];
+        *o = ac[i];
+        o->distinct = false;
+        o->filter = o->arg2 = -1;
+        o->arg = ng + 1 + j;
+        sl_aggcall_t *x = &in_ac[j];
+        *x = ac[i];
+        switch (ac[i].kind) {
+        case SL_AGG_COUNT_STAR:
+        case SL_AGG_COUNT:
+            o->kind = SL_AGG_SUM0;
+            o->arg_type = cnt;
+            o->name = sl_arena_printf(p->a, "SUM0(%s)", ac[i].name);
+            break;
+        case SL_AGG_SUM:
+        case SL_AGG_MIN:
+        case SL_AGG_MAX:
+            o->arg_type = ac[i].type;
+            o->name = sl_arena_printf(p->a, "%s(%s)",
+                                      ac[i].kind == SL_AGG_SUM ? "SUM"
+                                      : ac[i].kind == SL_AGG_MIN ? "MIN" : "MAX",
+                                      ac[i].name);
+            break;
+        case SL_AGG_AVG: {
+            /* Inner SUM in AVG's accumulator type, and COUNT. */
+            const sl_type_t *at = ac[i].arg_type;
+            const sl_type_t *st =
+                at->id == SL_T_DECIMAL ? sl_type_decimal(p->a, 38, at->scale, true)
+                : sl_type_is_integer(at) ? sl_type_with_nullable(p->a, &sl_type_bigint, true)
+                : sl_type_with_nullable(p->a, &sl_type_double, true);
+            if (!st) return poom(p);
+            x->kind = SL_AGG_SUM;
+            x->type = st;
+            x->name = sl_arena_printf(p->a, "%s$sum", ac[i].name);
+            sl_aggcall_t *c = &in_ac[++j];
+            *c = ac[i];
+            c->kind = SL_AGG_COUNT;
+            c->type = cnt;
+            c->name = sl_arena_printf(p->a, "%s$count", ac[i].name);
+            if (!c->name) return poom(p);
+            o->kind = SL_AGG_AVG_MERGE;
+            o->arg_type = st;
+            o->arg2 = ng + 1 + j;
+            o->name = sl_arena_printf(p->a, "AVG(%s$sum, %s$count)", ac[i].name,
+                                      ac[i].name);
+            break;
+        }
+        default:
+            return pfail(p, q->off, q->len, "internal: aggregate cannot be split");
+        }
+        if (!o->name || !x->name) return poom(p);
+        j++;
+    }
+    for (int i = 0; i < ninner; i++) {
+        inner->types[ng + 1 + i] = in_ac[i].type;
+        inner->names[ng + 1 + i] = in_ac[i].name;
+    }
+    inner->aggs = in_ac;
+    inner->naggs = ninner;
+    inner->mode = SL_CM_RETRACT;
+    inner->nukey = ng + 1;
+    inner->ukey = inner->keys;
+    TRY(node_done(p, inner));
+    TRY(node_add_input(p, outer, inner));
+    outer->nkeys = ng;
+    outer->keys = inner->keys; /* 0 .. ng-1 */
+    for (int k = 0; k < ng; k++) {
+        outer->types[k] = pre->types[k];
+        outer->names[k] = pre->names[k];
+    }
+    for (int i = 0; i < naggs; i++) {
+        outer->types[ng + i] = ac[i].type;
+        outer->names[ng + i] = ac[i].name;
+    }
+    outer->aggs = out_ac;
+    outer->naggs = naggs;
+    outer->mode = SL_CM_RETRACT;
+    outer->nukey = ng;
+    outer->ukey = outer->keys;
+    TRY(node_done(p, outer));
+    *out = outer;
+    return 0;
+}
+
 /* The aggregate call a select item refers to: identical calls share one
  * accumulator, so map every occurrence to its representative. */
 typedef struct aggmap {
@@ -1054,10 +1201,36 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
             TRY(convert(p, m, e->filter, &proj[np++]));
         }
     }
+    /* table.optimizer.distinct-agg.split.enabled: put a bucket of the
+     * DISTINCT argument right after the group keys (see plan_split). */
+    int bucket = -1;
+    if (p->plan->conf.split_distinct && split_applies(ac, aggs.n, &aggs)) {
+        sl_rex_t *b = rex_new(p, SL_RX_CALL,
+                              sl_type_with_nullable(p->a, &sl_type_int, false), 1);
+        if (!b || !b->type) return poom(p);
+        for (int i = 0; i < aggs.n; i++)
+            if (ac[i].distinct) b->args[0] = proj[ac[i].arg];
+        b->fn = sl_fn_split_bucket;
+        b->fnflags = SL_FN_NULL_AWARE;
+        b->fname = "HASH_BUCKET";
+        memmove(&proj[ng + 1], &proj[ng], (size_t)(np - ng) * sizeof *proj);
+        proj[ng] = b;
+        np++;
+        bucket = ng;
+        for (int i = 0; i < aggs.n; i++) {
+            if (ac[i].arg >= ng) ac[i].arg++;
+            if (ac[i].arg2 >= ng) ac[i].arg2++;
+            if (ac[i].filter >= ng) ac[i].filter++;
+        }
+    }
     /* Name the pre-projection's columns after what they compute. */
     const char **pnames = pal(p, (size_t)(np ? np : 1) * sizeof *pnames);
     if (!pnames) return poom(p);
     for (int i = 0; i < np; i++) {
+        if (i == bucket) {
+            pnames[i] = "$bucket";
+            continue;
+        }
         const sl_expr_t *src = proj[i]->src;
         if (i < ng && ((const sl_expr_t *)gex.items[i])->kind == SL_X_COLUMN) {
             const sl_expr_t *ge = gex.items[i];
@@ -1071,7 +1244,12 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
     }
     sl_pnode_t *pre;
     TRY(make_calc(p, in, NULL, proj, np, pnames, q->off, q->len, &pre));
-    sl_pnode_t *n = node_new(p, SL_PN_AGG, ng + aggs.n, q->off, q->len);
+    sl_pnode_t *n = NULL;
+    if (bucket >= 0) {
+        TRY(plan_split(p, q, pre, ng, ac, aggs.n, &n));
+        goto done;
+    }
+    n = node_new(p, SL_PN_AGG, ng + aggs.n, q->off, q->len);
     if (!n) return poom(p);
     TRY(node_add_input(p, n, pre));
     n->nkeys = ng;
@@ -1149,6 +1327,7 @@ static int plan_aggregate(planner_t *p, const sl_query_t *q, sl_pnode_t *in,
     n->nukey = ng;
     n->ukey = n->keys;
     TRY(node_done(p, n));
+done:
     *out = n;
     post->post_agg = true;
     post->gexprs = (const sl_expr_t *const *)gex.items;
@@ -1680,6 +1859,7 @@ static void rex_print(sl_strbuf_t *sb, const sl_rex_t *r, const sl_pnode_t *in)
     const char *name = kinds[r->kind];
     if (r->kind == SL_RX_ARITH || r->kind == SL_RX_CMP) name = ops[r->op];
     if (r->kind == SL_RX_CALL && r->src && r->src->func) name = r->src->func->name;
+    if (r->kind == SL_RX_CALL && r->fname) name = r->fname;
     sl_strbuf_printf(sb, "%s(", name ? name : "?");
     for (int i = 0; i < r->nargs; i++) {
         if (i) sl_strbuf_puts(sb, ", ");

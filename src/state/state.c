@@ -93,3 +93,28 @@ int sl_kv_last(sl_kv_t *kv, const void *prefix, size_t plen, const void **key,
 {
     return kv->ops->last(kv, prefix, plen, key, klen, val, vlen);
 }
+
+int sl_state_begin(sl_state_t *st, sl_err_t *err)
+{
+    if (st->in_batch)
+        return sl_err_set(err, SL_EINVAL, "state write batch already open");
+    if (st->ops->begin) {
+        int rc = st->ops->begin(st, err);
+        if (rc) return rc;
+    }
+    st->in_batch = 1;
+    return 0;
+}
+
+int sl_state_commit(sl_state_t *st, sl_err_t *err)
+{
+    if (!st->in_batch)
+        return sl_err_set(err, SL_EINVAL, "no state write batch is open");
+    st->in_batch = 0;
+    return st->ops->commit ? st->ops->commit(st, err) : 0;
+}
+
+int sl_state_in_batch(const sl_state_t *st)
+{
+    return st->in_batch;
+}

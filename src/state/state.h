@@ -79,6 +79,20 @@ sl_kv_iter_t *sl_kv_iter_seek(sl_kv_t *kv, const void *prefix, size_t plen,
 int sl_kv_last(sl_kv_t *kv, const void *prefix, size_t plen, const void **key,
                size_t *klen, const void **val, size_t *vlen);
 
+/* Write batches. The job brackets every step that moves rows through the
+ * operators (one input batch, one mini-batch flush, one TTL sweep) with
+ * begin/commit, so a backend can apply the step's writes together (RocksDB:
+ * one WriteBatch per step instead of a write per put) and a checkpoint
+ * always falls between two steps, never inside one. Within a batch, reads
+ * and iterators see the batch's own writes. Batches do not nest: begin
+ * inside a batch is -SL_EINVAL. commit returns 0 or a negative -SL_E* code
+ * with err filled (an I/O error of the backend); the memory backend writes
+ * in place and only tracks the bracket. */
+int sl_state_begin(sl_state_t *st, sl_err_t *err);
+int sl_state_commit(sl_state_t *st, sl_err_t *err);
+/* Whether a write batch is open. */
+int sl_state_in_batch(const sl_state_t *st);
+
 /* ---- backend interface ---------------------------------------------------
  * What a backend implements. Callers use the functions above (state.c),
  * never these pointers. A backend's instance, table and iterator structs
@@ -107,10 +121,14 @@ typedef struct sl_state_ops {
     int (*last)(sl_kv_t *kv, const void *prefix, size_t plen,
                 const void **key, size_t *klen, const void **val,
                 size_t *vlen);
+    /* Optional (NULL: writes apply in place). */
+    int (*begin)(sl_state_t *st, sl_err_t *err);
+    int (*commit)(sl_state_t *st, sl_err_t *err);
 } sl_state_ops_t;
 
 struct sl_state {
     const sl_state_ops_t *ops;
+    int in_batch;              /* managed by state.c */
 };
 struct sl_kv {
     const sl_state_ops_t *ops;

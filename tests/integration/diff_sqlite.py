@@ -20,7 +20,8 @@ For each case (seed = base seed + case number) this script
      generator derived with Flink's rules; the sink is declared with those
      types, so no implicit cast hides a difference;
   5. runs the job with `sluice run` in several variants - mini-batch off and
-     on with small and large sizes, the history in its own order or
+     on with small and large sizes, one- and two-phase aggregation, DISTINCT
+     aggregates split into buckets or not, the history in its own order or
      shuffled (the order of each row's changes kept), in one file or split
      across two files of a directory - reads the debezium-json changelog the
      job wrote, applies it to a multiset (a retraction of a row that is not
@@ -1337,14 +1338,18 @@ class Case:
         r = self.r
         vs = [dict(mb=None, shuffle=False, split=False)]
         if self.feat['minibatch']:
+            # It also splits DISTINCT aggregates into buckets
+            # (table.optimizer.distinct-agg.split.enabled).
             vs.append(dict(mb=r.choice([1, 2, 3, 5]), shuffle=True,
-                           split=self.feat['split_files'] and r.random() < 0.6))
+                           split=self.feat['split_files'] and r.random() < 0.6,
+                           split_distinct=True))
             # The second mini-batch variant also runs the aggregation in two
             # phases (local partial accumulators, then a global merge).
             vs.append(dict(mb=r.choice([4, 7, 1000]), shuffle=r.random() < 0.5,
                            split=self.feat['split_files'] and r.random() < 0.3,
                            two_phase=True))
-        vs.append(dict(mb=None, shuffle=True, split=self.feat['split_files'] and r.random() < 0.5))
+        vs.append(dict(mb=None, shuffle=True, split=self.feat['split_files'] and r.random() < 0.5,
+                       split_distinct=True))
         return vs
 
     def run_variant(self, n, v):
@@ -1362,6 +1367,8 @@ class Case:
                      '--set', 'table.exec.mini-batch.size=%d' % v['mb']]
             if v.get('two_phase'):
                 args += ['--set', 'table.optimizer.agg-phase-strategy=TWO_PHASE']
+        if v.get('split_distinct'):
+            args += ['--set', 'table.optimizer.distinct-agg.split.enabled=true']
         args.append(job)
         v['cmd'] = ' '.join(a if re.match(r'^[\w./=:-]+$', a) else "'%s'" % a for a in args)
         try:
@@ -1466,7 +1473,9 @@ def describe(v):
     return ', '.join([
         'mini-batch size %d' % v['mb'] if v['mb'] is not None else 'mini-batch off',
         'shuffled history' if v['shuffle'] else 'history in order',
-        'two files' if v['split'] else 'one file'])
+        'two files' if v['split'] else 'one file'] +
+        (['two-phase'] if v.get('two_phase') else []) +
+        (['split DISTINCT'] if v.get('split_distinct') else []))
 
 
 def fmt_row(t):

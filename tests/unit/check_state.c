@@ -575,6 +575,35 @@ START_TEST(test_ttl)
 }
 END_TEST
 
+/* The write-batch bracket: no nesting, commit only when open, reads see
+ * the batch's own writes, and writes outside a batch still work. */
+START_TEST(test_write_batch)
+{
+    sl_state_t *st = sl_state_memory_new();
+    sl_kv_t *kv = sl_state_table(st, "b", 0);
+    sl_err_t err;
+    sl_err_clear(&err);
+    const void *v;
+    size_t vn;
+    ck_assert_int_eq(sl_state_in_batch(st), 0);
+    ck_assert_int_eq(sl_state_commit(st, &err), -SL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no state write batch"));
+    ck_assert_int_eq(sl_state_begin(st, &err), 0);
+    ck_assert_int_eq(sl_state_in_batch(st), 1);
+    ck_assert_int_eq(sl_state_begin(st, &err), -SL_EINVAL);
+    ck_assert_int_eq(sl_kv_put(kv, "k", 1, "v1", 2), 0);
+    ck_assert_int_eq(sl_kv_get(kv, "k", 1, &v, &vn), 0);
+    ck_assert_int_eq((int)vn, 2);
+    ck_assert_int_eq(memcmp(v, "v1", 2), 0);
+    ck_assert_int_eq(sl_state_commit(st, &err), 0);
+    ck_assert_int_eq(sl_state_in_batch(st), 0);
+    ck_assert_int_eq(sl_kv_get(kv, "k", 1, &v, &vn), 0);
+    ck_assert_int_eq(sl_kv_del(kv, "k", 1), 0);
+    ck_assert_int_eq(sl_kv_get(kv, "k", 1, &v, &vn), -SL_ENOTFOUND);
+    sl_state_free(st);
+}
+END_TEST
+
 START_TEST(test_edges)
 {
     sl_state_t *st = sl_state_memory_new();
@@ -727,6 +756,7 @@ static Suite *state_suite(void)
     TCase *tc = tcase_create("memory");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_edges);
+    tcase_add_test(tc, test_write_batch);
     tcase_add_test(tc, test_ttl);
     tcase_add_test(tc, test_model_random);
     tcase_add_test(tc, test_bulk_orders);
