@@ -84,6 +84,12 @@ typedef struct sl_conn_ctx {
     const int *pk;             /* primary key columns (indexes), may be 0 */
     int npk;
     const sl_options_t *opts;  /* checked options */
+    /* Metadata columns the query reads (METADATA FROM 'key'), in the
+     * batch after the ncols physical columns; keys are the connector's
+     * (sl_meta_spec_t), types as the table declares them. */
+    int nmeta;
+    const char *const *meta_keys;
+    const sl_type_t *const *meta_types;
     const char *job_name;      /* for log prefixes and defaults */
     sl_arena_t *arena;         /* lives as long as the job */
 } sl_conn_ctx_t;
@@ -92,7 +98,7 @@ typedef struct sl_source sl_source_t;
 typedef struct sl_sink sl_sink_t;
 
 typedef struct sl_source_ops {
-    /* Fills out (reset by the caller, ncols = ctx->ncols) with up to
+    /* Fills out (reset by the caller, ncols = ctx->ncols + ctx->nmeta) with up to
      * max_rows rows. Returns 0 with rows (possibly none, e.g. idle),
      * SL_SOURCE_END when the input is exhausted, or a negative error with
      * err filled (which fails the job). Called on the source's thread. */
@@ -136,10 +142,22 @@ enum {
     SL_CONN_LOOKUP = 1 << 2,
 };
 
+/* A metadata key a source provides (Flink's SupportsReadingMetadata). */
+typedef struct sl_meta_spec {
+    const char *key;           /* "op_ts" */
+    const char *type;          /* its Flink type, "TIMESTAMP_LTZ(3) NOT NULL" */
+    uint8_t type_id;           /* sl_type_id of that type: a column must be
+                                  declared with this type id */
+    const char *desc;
+} sl_meta_spec_t;
+
 typedef struct sl_connector_type {
     const char *name;
     unsigned roles;            /* SL_CONN_* */
     const sl_option_spec_t *options;   /* terminated by {NULL} */
+    const sl_meta_spec_t *metadata;    /* terminated by {NULL}; may be NULL */
+    bool changelog;            /* the source emits updates and deletes keyed
+                                  by the table's primary key (CDC) */
     /* Extra validation across options and columns (may be NULL). */
     int (*validate)(const sl_conn_ctx_t *ctx, sl_err_t *err);
     int (*source_new)(const sl_conn_ctx_t *ctx, sl_source_t *out,

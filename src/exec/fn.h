@@ -136,6 +136,13 @@ size_t sl_utf8_offset(const char *s, size_t n, size_t ci);
 /* FLOOR/CEIL(temporal TO unit) (fn_time.c, called by fn.c's FLOOR/CEIL). */
 int sl_fn_floor_ceil_temporal(const sl_fn_ctx_t *c, const sl_value_t *args,
                               sl_value_t *out, sl_err_t *err, bool ceil_);
+/* Wall-clock seconds in a time zone ("UTC", "+08:00", "Asia/Shanghai",
+ * from /usr/share/zoneinfo) to and from epoch seconds, as java.time
+ * resolves gaps and overlaps. Uses the calling thread's zone cache. */
+int sl_tz_to_utc(const char *zone, int64_t local_sec, int64_t *utc_sec,
+                 sl_err_t *err);
+int sl_tz_to_local(const char *zone, int64_t utc_sec, int64_t *local_sec,
+                   sl_err_t *err);
 /* Frees the calling thread's time-zone cache (fn_time.c). */
 void sl_fn_tz_cleanup(void);
 

@@ -259,6 +259,26 @@ static int64_t tz_local_to_utc(const tz_t *z, int64_t local)
     return local - before;
 }
 
+int sl_tz_to_utc(const char *zone, int64_t local_sec, int64_t *utc_sec,
+                 sl_err_t *err)
+{
+    const tz_t *z;
+    int rc = tz_get(zone, strlen(zone), &z, err);
+    if (rc) return rc;
+    *utc_sec = tz_local_to_utc(z, local_sec);
+    return 0;
+}
+
+int sl_tz_to_local(const char *zone, int64_t utc_sec, int64_t *local_sec,
+                   sl_err_t *err)
+{
+    const tz_t *z;
+    int rc = tz_get(zone, strlen(zone), &z, err);
+    if (rc) return rc;
+    *local_sec = utc_sec + tz_offset(z, utc_sec);
+    return 0;
+}
+
 /* ---- pattern engine ------------------------------------------------------------------- */
 
 static const char *const MONTHS[12] = {"January", "February", "March", "April", "May", "June",

@@ -10,6 +10,7 @@
  * SIGINT/SIGTERM stop the sources; what was read is flushed to the sinks.
  */
 #include "exec/op.h"
+#include "exec/fn.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -219,6 +220,7 @@ static void *source_main(void *arg)
         if (done) break;
     }
     uv_async_send(&s->job->async);
+    sl_fn_thread_cleanup(); /* connectors may have used the zone cache */
     return NULL;
 }
 
@@ -374,6 +376,28 @@ static int conn_ctx(sl_job_t *job, const sl_pnode_t *n, sl_conn_ctx_t *ctx)
     ctx->ncols = n->ncols;
     ctx->names = n->names;
     ctx->types = n->types;
+    /* A scan's metadata columns follow its physical ones. */
+    const sl_coldef_t *const *defs = (const sl_coldef_t *const *)n->table->defs;
+    if (n->kind == SL_PN_SCAN && defs) {
+        int nmeta = 0;
+        for (int i = 0; i < n->ncols; i++) {
+            const sl_coldef_t *d = defs[n->phys[i]];
+            if (d && d->kind == SL_COL_METADATA) nmeta++;
+        }
+        if (nmeta) {
+            const char **keys = sl_arena_alloc(&job->arena, (size_t)nmeta * sizeof *keys);
+            if (!keys) return -SL_ENOMEM;
+            int k = 0;
+            for (int i = n->ncols - nmeta; i < n->ncols; i++) {
+                const sl_coldef_t *d = defs[n->phys[i]];
+                keys[k++] = d->meta_key ? d->meta_key : d->name.name;
+            }
+            ctx->ncols = n->ncols - nmeta;
+            ctx->nmeta = nmeta;
+            ctx->meta_keys = keys;
+            ctx->meta_types = n->types + ctx->ncols;
+        }
+    }
     ctx->opts = &n->opts;
     ctx->job_name = job->plan->conf.job_name;
     ctx->arena = &job->arena;

@@ -680,6 +680,37 @@ static int table_connector(planner_t *p, const sl_table_t *t,
     return (*ct)->validate(&cx, p->err);
 }
 
+/* A metadata column must name a key the connector provides, with its
+ * type (Flink's SupportsReadingMetadata). */
+static int check_metadata(planner_t *p, const sl_connector_type_t *ct,
+                          const sl_coldef_t *d, const sl_type_t *t)
+{
+    const char *key = d->meta_key ? d->meta_key : d->name.name;
+    if (!ct->metadata || !ct->metadata[0].key)
+        return pfail(p, d->off, d->name.len,
+                     "metadata column '%s': connector '%s' provides no metadata",
+                     d->name.name, ct->name);
+    sl_strbuf_t keys = SL_STRBUF_INIT;
+    for (const sl_meta_spec_t *m = ct->metadata; m->key; m++) {
+        if (!strcmp(m->key, key)) {
+            sl_strbuf_destroy(&keys);
+            if (t->id != m->type_id)
+                return pfail(p, d->off, d->len,
+                             "metadata column '%s': '%s' of connector '%s' is "
+                             "%s; declare the column with that type",
+                             d->name.name, key, ct->name, m->type);
+            return 0;
+        }
+        sl_strbuf_printf(&keys, "%s'%s'", keys.len ? ", " : "", m->key);
+    }
+    int rc = pfail(p, d->off, d->len,
+                   "metadata column '%s': connector '%s' has no metadata key "
+                   "'%s'; available: %s",
+                   d->name.name, ct->name, key, keys.buf ? keys.buf : "");
+    sl_strbuf_destroy(&keys);
+    return rc;
+}
+
 static int plan_scan(planner_t *p, const sl_tref_t *tr, const sl_table_t *t,
                      sl_pnode_t **out)
 {
@@ -698,33 +729,36 @@ static int plan_scan(planner_t *p, const sl_tref_t *tr, const sl_table_t *t,
         sl_options_t opts;
         TRY(table_connector(p, t, &tr->hints, SL_CONN_SOURCE, tr->off, tr->len,
                             &ct, &opts));
-        int nphys = 0;
+        int nphys = 0, nmeta = 0;
         for (int i = 0; i < t->rel.n; i++) {
             const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
-            if (d && d->kind == SL_COL_METADATA)
-                return pfail(p, d->off, d->name.len,
-                             "metadata column '%s': connector '%s' provides no "
-                             "metadata",
-                             d->name.name, ct->name);
+            if (d && d->kind == SL_COL_METADATA) {
+                TRY(check_metadata(p, ct, d, t->rel.cols[i].type));
+                nmeta++;
+            }
             if (!d || d->kind == SL_COL_PHYSICAL) nphys++;
         }
-        sl_pnode_t *n = node_new(p, SL_PN_SCAN, nphys, tr->off, tr->len);
+        /* Physical columns in table order, then metadata columns. */
+        sl_pnode_t *n = node_new(p, SL_PN_SCAN, nphys + nmeta, tr->off, tr->len);
         if (!n) return poom(p);
         n->table = t;
         n->conn = ct;
         n->opts = opts;
-        n->phys = pal(p, (size_t)nphys * sizeof *n->phys);
+        n->phys = pal(p, (size_t)(nphys + nmeta) * sizeof *n->phys);
         if (!n->phys) return poom(p);
         int k = 0;
-        for (int i = 0; i < t->rel.n; i++) {
-            const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
-            if (d && d->kind != SL_COL_PHYSICAL) continue;
-            n->phys[k] = i;
-            n->names[k] = t->rel.cols[i].name;
-            n->types[k] = t->rel.cols[i].type;
-            k++;
-        }
-        n->mode = is_updating_format(&opts) ? SL_CM_RETRACT : SL_CM_INSERT_ONLY;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < t->rel.n; i++) {
+                const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
+                int kind = d ? d->kind : SL_COL_PHYSICAL;
+                if (kind != (pass ? SL_COL_METADATA : SL_COL_PHYSICAL)) continue;
+                n->phys[k] = i;
+                n->names[k] = t->rel.cols[i].name;
+                n->types[k] = t->rel.cols[i].type;
+                k++;
+            }
+        n->mode = ct->changelog || is_updating_format(&opts) ? SL_CM_RETRACT
+                                                             : SL_CM_INSERT_ONLY;
         if (n->mode != SL_CM_INSERT_ONLY && t->npk) {
             /* A changelog source keyed by its primary key. */
             n->ukey = pal(p, (size_t)t->npk * sizeof *n->ukey);
@@ -737,12 +771,17 @@ static int plan_scan(planner_t *p, const sl_tref_t *tr, const sl_table_t *t,
         *out = n;
     }
 computed:;
-    /* Computed columns: a calc over the scan yields the table's columns in
-     * declared order. */
+    /* Computed and metadata columns: a calc over the scan yields the
+     * table's columns in declared order. */
     bool any = false;
-    for (int i = 0; i < t->rel.n; i++)
-        if (t->defs && t->defs[i] && t->defs[i]->kind == SL_COL_COMPUTED) any = true;
+    int nphys = 0;
+    for (int i = 0; i < t->rel.n; i++) {
+        int kind = t->defs && t->defs[i] ? t->defs[i]->kind : SL_COL_PHYSICAL;
+        if (kind != SL_COL_PHYSICAL) any = true;
+        else nphys++;
+    }
     if (!any) return 0;
+    int kmeta = nphys;
     sl_pnode_t *scan = *out;
     sl_rex_t **proj = pal(p, (size_t)t->rel.n * sizeof *proj);
     const char **names = pal(p, (size_t)t->rel.n * sizeof *names);
@@ -756,6 +795,9 @@ computed:;
         if (d && d->kind == SL_COL_COMPUTED) {
             TRY(convert(p, &m, d->expr, &proj[i]));
             proj[i]->type = t->rel.cols[i].type;
+        } else if (d && d->kind == SL_COL_METADATA) {
+            proj[i] = rex_input(p, kmeta++, t->rel.cols[i].type);
+            if (!proj[i]) return poom(p);
         } else {
             proj[i] = rex_input(p, k++, t->rel.cols[i].type);
             if (!proj[i]) return poom(p);

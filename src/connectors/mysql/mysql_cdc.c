@@ -1,0 +1,1679 @@
+/* mysql_cdc.c - the 'mysql-cdc' source (Flink CDC's options and semantics).
+ *
+ * One source instance captures every table whose database and name match
+ * 'database-name' and 'table-name' (regular expressions, matched whole).
+ * It runs on the engine's source thread and may block there.
+ *
+ * The algorithm (DBLog's watermarks, with binlog positions for watermarks
+ * as Flink CDC 2.x does, but on one binlog stream):
+ *
+ *   S := SHOW MASTER STATUS; open the binlog stream at S.
+ *   for each table, chunk after chunk in primary-key order:
+ *     SELECT ... WHERE pk > last ORDER BY pk LIMIT chunk-size  -> buffer
+ *     H := SHOW MASTER STATUS
+ *     read the stream up to H: events on keys of this chunk are applied
+ *       to the buffer (full row images: applying an event the SELECT
+ *       already saw is harmless, so the window starts wherever the stream
+ *       is, at or before the SELECT); events on keys of finished chunks
+ *       are emitted when they end after that chunk's H; events on keys no
+ *       chunk has read yet are skipped (a later SELECT sees them)
+ *     emit the buffer as +I; the chunk is done at H.
+ *   then keep reading the stream: an event is emitted when it ends after
+ *   the H of its key's chunk (every event, once past the last H).
+ *
+ * So the changelog is exactly the table's history from the snapshot on, no
+ * lock is taken (no FLUSH TABLES WITH READ LOCK, no RELOAD), a chunk holds
+ * at most chunk-size rows plus the changes of one chunk's read, and the
+ * snapshot resumes at the next chunk (checkpoints, a later issue). Chunks
+ * are found by LIMIT, not by MIN/MAX splitting, so the last chunk is as
+ * bounded as the others whatever writers add meanwhile.
+ *
+ * Keys are compared in the server's order: numbers, temporals and binary
+ * strings exactly; strings of a case-insensitive collation by their ASCII
+ * upper-case form without trailing spaces (utf8mb4_general_ci and friends
+ * agree on ASCII; keys that differ only in non-ASCII case may be placed in
+ * the wrong chunk - documented).
+ *
+ * Updates are -U/+U of the same key; an update that changes the primary
+ * key is -D of the old key and +I of the new, as Debezium emits it. A
+ * transaction's rows go downstream in one batch when it has at most
+ * TXN_BATCH_CAP rows (bigger ones are cut, memory stays bounded).
+ *
+ * Memory: everything of the instance is owned by the mycdc_t, freed by
+ * close(); per-chunk data in chunk_arena, per-event data in ev_arena, both
+ * reset, never freed per row.
+ */
+#include "connectors/mysql/mysql_cdc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mysql.h>
+#include <mariadb_rpl.h>
+#include <ma_pvio.h>
+
+#include "connectors/mysql/binlog.h"
+#include "connectors/mysql/myconv.h"
+#include "exec/fn.h"
+#include "util/decimal.h"
+#include "util/hashmap.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#define TXN_BATCH_CAP 65536
+
+/* ---- options ---- */
+
+static const sl_option_spec_t cdc_options[] = {
+    {"hostname", SL_OPT_STRING, true, NULL, NULL, "IP address or hostname of the MySQL server"},
+    {"port", SL_OPT_INT, false, "3306", NULL, "port of the MySQL server"},
+    {"username", SL_OPT_STRING, true, NULL, NULL, "user to connect as"},
+    {"password", SL_OPT_STRING, true, NULL, NULL, "password of the user"},
+    {"database-name", SL_OPT_STRING, true, NULL, NULL,
+     "database name (a regular expression, matched whole)"},
+    {"table-name", SL_OPT_STRING, true, NULL, NULL,
+     "table name (a regular expression, matched whole, e.g. order_[0-9]+)"},
+    {"server-id", SL_OPT_STRING, false, NULL, NULL,
+     "replica server id, a number or a range 5400-5408 (the first is used); "
+     "default: derived from the job and table names, within 5400-6400"},
+    {"server-time-zone", SL_OPT_STRING, false, "UTC", NULL,
+     "session time zone of the server, for TIMESTAMP <-> wall-clock conversions"},
+    {"scan.startup.mode", SL_OPT_ENUM, false, "initial",
+     "initial|earliest-offset|latest-offset|specific-offset|timestamp|snapshot",
+     "where to start: snapshot then binlog, or a binlog position"},
+    {"scan.startup.specific-offset.file", SL_OPT_STRING, false, NULL, NULL,
+     "binlog file name for specific-offset"},
+    {"scan.startup.specific-offset.pos", SL_OPT_INT, false, NULL, NULL,
+     "binlog position for specific-offset"},
+    {"scan.startup.specific-offset.gtid-set", SL_OPT_STRING, false, NULL, NULL,
+     "GTID set for specific-offset"},
+    {"scan.startup.specific-offset.skip-events", SL_OPT_INT, false, NULL, NULL, "accepted"},
+    {"scan.startup.specific-offset.skip-rows", SL_OPT_INT, false, NULL, NULL, "accepted"},
+    {"scan.startup.timestamp-millis", SL_OPT_INT, false, NULL, NULL,
+     "start at the first binlog event at or after this time (timestamp mode)"},
+    {"scan.incremental.snapshot.enabled", SL_OPT_BOOL, false, "true", NULL,
+     "the chunked lock-free snapshot (the only kind sluice has)"},
+    {"scan.incremental.snapshot.chunk.size", SL_OPT_INT, false, "8096", NULL,
+     "rows per snapshot chunk"},
+    {"scan.snapshot.fetch.size", SL_OPT_INT, false, "1024", NULL,
+     "rows fetched per round trip while reading a chunk"},
+    {"scan.incremental.snapshot.chunk.key-column", SL_OPT_STRING, false, NULL, NULL,
+     "primary key column to order chunks by first (default: the key's order)"},
+    {"scan.incremental.close-idle-reader.enabled", SL_OPT_BOOL, false, "false", NULL, "accepted"},
+    {"scan.incremental.snapshot.backfill.skip", SL_OPT_BOOL, false, "false", NULL, "accepted"},
+    {"scan.newly-added-table.enabled", SL_OPT_BOOL, false, "false", NULL,
+     "accepted; tables are matched when the job starts"},
+    {"connect.timeout", SL_OPT_DURATION, false, "30s", NULL, "connection timeout"},
+    {"connect.max-retries", SL_OPT_INT, false, "3", NULL, "connection attempts before failing"},
+    {"connection.pool.size", SL_OPT_INT, false, "20", NULL, "accepted (one query connection)"},
+    {"heartbeat.interval", SL_OPT_DURATION, false, "30s", NULL,
+     "server heartbeat period of the binlog stream"},
+    {"chunk-meta.group.size", SL_OPT_INT, false, "1000", NULL, "accepted"},
+    {"chunk-key.even-distribution.factor.upper-bound", SL_OPT_DOUBLE, false, "1000.0", NULL,
+     "accepted (chunks are found by LIMIT)"},
+    {"chunk-key.even-distribution.factor.lower-bound", SL_OPT_DOUBLE, false, "0.05", NULL,
+     "accepted (chunks are found by LIMIT)"},
+    {"jdbc.properties.*", SL_OPT_STRING, false, NULL, NULL, "accepted and ignored"},
+    {"debezium.*", SL_OPT_STRING, false, NULL, NULL,
+     "Debezium pass-through keys: accepted and ignored with a logged note"},
+    {NULL, 0, false, NULL, NULL, NULL},
+};
+
+static const sl_meta_spec_t cdc_metadata[] = {
+    {"database_name", "STRING NOT NULL", SL_T_VARCHAR, "database of the row"},
+    {"table_name", "STRING NOT NULL", SL_T_VARCHAR, "table of the row"},
+    {"op_ts", "TIMESTAMP_LTZ(3) NOT NULL", SL_T_TIMESTAMP_LTZ,
+     "when the change was made (0 for snapshot rows)"},
+    {"row_kind", "STRING NOT NULL", SL_T_VARCHAR, "+I, -U, +U or -D"},
+    {NULL, NULL, 0, NULL},
+};
+
+enum { META_DB, META_TABLE, META_OP_TS, META_ROW_KIND };
+
+enum { MODE_INITIAL, MODE_EARLIEST, MODE_LATEST, MODE_SPECIFIC, MODE_TIMESTAMP, MODE_SNAPSHOT };
+
+/* ---- positions ---- */
+
+typedef struct binpos {
+    char file[128];
+    uint64_t pos;
+} binpos_t;
+
+static long file_seq(const char *f)
+{
+    const char *dot = strrchr(f, '.');
+    return dot ? strtol(dot + 1, NULL, 10) : 0;
+}
+
+static int pos_cmp(const binpos_t *a, const binpos_t *b)
+{
+    long x = file_seq(a->file), y = file_seq(b->file);
+    if (x != y) return x < y ? -1 : 1;
+    int c = strcmp(a->file, b->file);
+    if (c) return c;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* ---- captured tables ---- */
+
+typedef struct chunk {
+    void *hi;                  /* encoded key of the chunk's last row */
+    size_t hilen;
+    bool inf;                  /* the last chunk: no upper bound */
+    bool pending;              /* being reconciled */
+    binpos_t high;
+} chunk_t;
+
+typedef struct captab {
+    char *db, *name;
+    sl_mycol_t *cols;
+    int ncols;
+    int *pk;                   /* MySQL column indexes, chunk order */
+    int npk;
+    int *fmap;                 /* Flink physical column -> MySQL column */
+    /* snapshot */
+    int state;                 /* 0 not started, 1 chunking, 2 done */
+    chunk_t *chunks;
+    int nchunks, capchunks;
+    binpos_t max_high;
+    char **last;               /* text of the last row's key columns */
+    size_t *lastlen;
+    bool has_last;
+    uint64_t est_rows, rows_read;
+    /* binlog */
+    uint64_t table_id;
+    bool has_tm;
+    sl_bl_table_t tm;
+    sl_arena_t tm_arena;
+    int *bmy;                  /* binlog column -> MySQL column, -1 */
+} captab_t;
+
+typedef struct rowent {
+    void *key;
+    size_t klen;
+    bool present;
+    sl_value_t *vals;          /* nphys */
+    struct rowent *next;       /* select order */
+} rowent_t;
+
+typedef struct mycdc {
+    /* configuration */
+    char *host, *user, *password, *tz, *table_label;
+    unsigned port;
+    regex_t dbre, tbre;
+    bool re_ok;
+    int mode;
+    int64_t chunk_size, fetch_size, ts_millis;
+    int64_t connect_timeout_ms, max_retries, heartbeat_ms;
+    uint32_t server_id;
+    char *spec_file;
+    int64_t spec_pos;
+    char *chunk_key;
+    /* output */
+    int nphys, nmeta;
+    const sl_type_t *const *types;
+    const char *const *names;
+    int meta[8];               /* META_* per metadata column */
+    /* connections */
+    MYSQL *q;                  /* queries (snapshot) */
+    MYSQL *b;                  /* binlog */
+    MARIADB_RPL *rpl;
+    MARIADB_RPL_EVENT *ev;
+    atomic_bool stop;
+    /* tables */
+    captab_t *tabs;
+    int ntabs;
+    int cur_tab;               /* snapshotting this one */
+    /* stream */
+    sl_bl_format_t fmt;
+    binpos_t cur;              /* end of the last event read */
+    binpos_t committed;        /* end of the last whole transaction */
+    bool in_txn;
+    bool started;              /* connected and positioned */
+    bool snapshot_done;
+    bool ended;
+    /* chunk being read */
+    sl_arena_t chunk_arena;
+    sl_hmap_t chunk_map;
+    rowent_t *first, *last_ent;
+    int pending_tab;           /* -1 when no chunk is pending */
+    /* scratch */
+    sl_arena_t ev_arena;
+    sl_strbuf_t kb, sql;
+    sl_myval_t *mv;            /* one row image */
+    int mvcap;
+    sl_value_t *row;           /* nphys */
+    char errbuf[256];
+} mycdc_t;
+
+static int oom(sl_err_t *err) { return sl_err_set(err, SL_ENOMEM, "out of memory"); }
+
+/* ---- connections ---- */
+
+static int my_fail(mycdc_t *c, MYSQL *m, const char *what, sl_err_t *err)
+{
+    return sl_err_set(err, SL_EIO, "mysql-cdc: %s on %s:%u: %s", what, c->host, c->port,
+                      m ? mysql_error(m) : "out of memory");
+}
+
+static int connect_one(mycdc_t *c, MYSQL **out, sl_err_t *err)
+{
+    int attempts = c->max_retries > 0 ? (int)c->max_retries : 1;
+    for (int a = 0; a < attempts; a++) {
+        if (atomic_load(&c->stop)) return sl_err_set(err, SL_EIO, "stopped");
+        MYSQL *m = mysql_init(NULL);
+        if (!m) return oom(err);
+        unsigned to = (unsigned)((c->connect_timeout_ms + 999) / 1000);
+        mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &to);
+        mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+        if (mysql_real_connect(m, c->host, c->user, c->password, NULL, c->port, NULL, 0)) {
+            *out = m;
+            return 0;
+        }
+        unsigned e = mysql_errno(m);
+        if (a + 1 == attempts || e == 1045 /* access denied */) {
+            int rc = sl_err_set(err, SL_EIO,
+                                "mysql-cdc: cannot connect to %s:%u as '%s' (attempt %d of %d): %s",
+                                c->host, c->port, c->user, a + 1, attempts, mysql_error(m));
+            mysql_close(m);
+            return rc;
+        }
+        SL_LOG_WARN("mysql-cdc: connecting to %s:%u failed (attempt %d of %d): %s; retrying",
+                    c->host, c->port, a + 1, attempts, mysql_error(m));
+        mysql_close(m);
+        struct timespec ts = {0, 200000000L * (a + 1)};
+        nanosleep(&ts, NULL);
+    }
+    return sl_err_set(err, SL_EIO, "mysql-cdc: cannot connect to %s:%u", c->host, c->port);
+}
+
+static int query(mycdc_t *c, MYSQL *m, const char *sql, sl_err_t *err)
+{
+    if (mysql_query(m, sql)) {
+        if (atomic_load(&c->stop)) return sl_err_set(err, SL_EIO, "stopped");
+        return sl_err_set(err, SL_EIO, "mysql-cdc: query failed on %s:%u: %s (query: %.200s)",
+                          c->host, c->port, mysql_error(m), sql);
+    }
+    return 0;
+}
+
+/* The first row of a query's result, as NUL-terminated strings copied into
+ * out[0..n) (each cap bytes); 0 when a row came, 1 when none. */
+static int query_row(mycdc_t *c, const char *sql, int n, char out[][256], sl_err_t *err)
+{
+    int rc = query(c, c->q, sql, err);
+    if (rc) return rc;
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading a result", err);
+    MYSQL_ROW r = mysql_fetch_row(res);
+    if (!r) {
+        mysql_free_result(res);
+        return 1;
+    }
+    unsigned nf = mysql_num_fields(res);
+    for (int i = 0; i < n; i++) {
+        out[i][0] = '\0';
+        if ((unsigned)i < nf && r[i]) snprintf(out[i], 256, "%s", r[i]);
+    }
+    mysql_free_result(res);
+    return 0;
+}
+
+static int master_status(mycdc_t *c, binpos_t *p, sl_err_t *err)
+{
+    char v[2][256];
+    int rc = query_row(c, "SHOW MASTER STATUS", 2, v, err);
+    if (rc < 0) {
+        unsigned e = mysql_errno(c->q);
+        if (e == 1227 || e == 1045)
+            return sl_err_set(err, SL_EIO,
+                              "mysql-cdc: user '%s' may not run SHOW MASTER STATUS on %s:%u: "
+                              "grant REPLICATION CLIENT (MariaDB 10.5+: BINLOG MONITOR), e.g. "
+                              "GRANT BINLOG MONITOR, REPLICATION SLAVE, SELECT ON *.* TO '%s'",
+                              c->user, c->host, c->port, c->user);
+        return rc;
+    }
+    if (rc == 1)
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: the binary log is off on %s:%u: start the server with "
+                          "log_bin (and binlog_format=ROW, binlog_row_image=FULL)",
+                          c->host, c->port);
+    snprintf(p->file, sizeof p->file, "%.127s", v[0]);
+    p->pos = strtoull(v[1], NULL, 10);
+    return 0;
+}
+
+/* binlog_format=ROW and binlog_row_image=FULL, or an error saying how to
+ * fix it. */
+static int check_server(mycdc_t *c, sl_err_t *err)
+{
+    char v[3][256];
+    int rc = query_row(c, "SELECT @@GLOBAL.log_bin, @@GLOBAL.binlog_format, @@GLOBAL.binlog_row_image",
+                       3, v, err);
+    if (rc < 0) return rc;
+    if (rc == 1 || strcmp(v[0], "1"))
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: the binary log is off on %s:%u (log_bin=%s): start the "
+                          "server with log_bin, binlog_format=ROW and binlog_row_image=FULL",
+                          c->host, c->port, v[0]);
+    if (strcasecmp(v[1], "ROW"))
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: binlog_format is %s on %s:%u, but change data capture "
+                          "needs ROW: SET GLOBAL binlog_format = 'ROW' (and in the server's "
+                          "configuration) and restart the writers' sessions",
+                          v[1], c->host, c->port);
+    if (strcasecmp(v[2], "FULL"))
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: binlog_row_image is %s on %s:%u, but change data capture "
+                          "needs FULL row images: SET GLOBAL binlog_row_image = 'FULL' (and "
+                          "in the server's configuration)",
+                          v[2], c->host, c->port);
+    return 0;
+}
+
+/* ---- schema ---- */
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static void lower(char *s)
+{
+    for (; *s; s++) *s = (char)tolower((unsigned char)*s);
+}
+
+/* ENUM('a','b''c') / SET(...) labels. */
+static int parse_labels(sl_mycol_t *col, const char *ct)
+{
+    const char *p = strchr(ct, '(');
+    if (!p) return 0;
+    p++;
+    int cap = 8;
+    col->values = calloc((size_t)cap, sizeof *col->values);
+    if (!col->values) return -1;
+    while (*p == '\'') {
+        p++;
+        char buf[1024];
+        size_t k = 0;
+        while (*p) {
+            if (*p == '\'' && p[1] == '\'') {
+                if (k < sizeof buf - 1) buf[k++] = '\'';
+                p += 2;
+            } else if (*p == '\'') {
+                p++;
+                break;
+            } else if (*p == '\\' && p[1]) {
+                if (k < sizeof buf - 1) buf[k++] = p[1];
+                p += 2;
+            } else {
+                if (k < sizeof buf - 1) buf[k++] = *p;
+                p++;
+            }
+        }
+        if (col->nvalues == cap) {
+            cap *= 2;
+            char **nv = realloc(col->values, (size_t)cap * sizeof *nv);
+            if (!nv) return -1;
+            col->values = nv;
+        }
+        col->values[col->nvalues] = dupn(buf, k);
+        if (!col->values[col->nvalues]) return -1;
+        col->nvalues++;
+        if (*p == ',') p++;
+    }
+    return 0;
+}
+
+static void escape_lit(mycdc_t *c, sl_strbuf_t *sb, const char *s)
+{
+    size_t n = strlen(s);
+    char *tmp = malloc(2 * n + 1);
+    if (!tmp) return;
+    mysql_real_escape_string(c->q, tmp, s, (unsigned long)n);
+    sl_strbuf_printf(sb, "'%s'", tmp);
+    free(tmp);
+}
+
+static int load_columns(mycdc_t *c, captab_t *t, sl_err_t *err)
+{
+    sl_strbuf_clear(&c->sql);
+    sl_strbuf_puts(&c->sql,
+                   "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, "
+                   "DATETIME_PRECISION, CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_KEY "
+                   "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ");
+    escape_lit(c, &c->sql, t->db);
+    sl_strbuf_puts(&c->sql, " AND TABLE_NAME = ");
+    escape_lit(c, &c->sql, t->name);
+    sl_strbuf_puts(&c->sql, " ORDER BY ORDINAL_POSITION");
+    int rc = query(c, c->q, sl_strbuf_cstr(&c->sql), err);
+    if (rc) return rc;
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading columns", err);
+    int n = (int)mysql_num_rows(res);
+    t->cols = calloc((size_t)(n ? n : 1), sizeof *t->cols);
+    if (!t->cols) {
+        mysql_free_result(res);
+        return oom(err);
+    }
+    MYSQL_ROW r;
+    while ((r = mysql_fetch_row(res))) {
+        sl_mycol_t *col = &t->cols[t->ncols++];
+        col->name = strdup(r[0] ? r[0] : "");
+        col->data_type = strdup(r[1] ? r[1] : "");
+        if (!col->name || !col->data_type) {
+            mysql_free_result(res);
+            return oom(err);
+        }
+        lower(col->data_type);
+        const char *ct = r[2] ? r[2] : "";
+        col->is_unsigned = strstr(ct, "unsigned") != NULL;
+        col->tinyint1 = !strncasecmp(ct, "tinyint(1)", 10);
+        col->precision = r[3] ? atoi(r[3]) : 0;
+        col->scale = r[4] ? atoi(r[4]) : r[5] ? atoi(r[5]) : 0;
+        if (!strcmp(col->data_type, "bit")) {
+            const char *p = strchr(ct, '(');
+            col->bits = p ? atoi(p + 1) : 1;
+        }
+        const char *dt = col->data_type;
+        col->binary = strstr(dt, "binary") || strstr(dt, "blob") || !strcmp(dt, "geometry") ||
+                      (r[6] && !strcmp(r[6], "binary"));
+        col->ci = r[7] && strstr(r[7], "_ci");
+        if ((!strcmp(dt, "enum") || !strcmp(dt, "set")) && parse_labels(col, ct)) {
+            mysql_free_result(res);
+            return oom(err);
+        }
+    }
+    mysql_free_result(res);
+    if (t->ncols == 0)
+        return sl_err_set(err, SL_EIO, "mysql-cdc: table %s.%s has no columns visible to '%s'",
+                          t->db, t->name, c->user);
+    /* Primary key in index order. */
+    sl_strbuf_clear(&c->sql);
+    sl_strbuf_puts(&c->sql, "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE "
+                            "INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA = ");
+    escape_lit(c, &c->sql, t->db);
+    sl_strbuf_puts(&c->sql, " AND TABLE_NAME = ");
+    escape_lit(c, &c->sql, t->name);
+    sl_strbuf_puts(&c->sql, " ORDER BY SEQ_IN_INDEX");
+    if ((rc = query(c, c->q, sl_strbuf_cstr(&c->sql), err))) return rc;
+    res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading the primary key", err);
+    t->pk = calloc((size_t)t->ncols, sizeof *t->pk);
+    if (!t->pk) {
+        mysql_free_result(res);
+        return oom(err);
+    }
+    while ((r = mysql_fetch_row(res)))
+        for (int i = 0; i < t->ncols; i++)
+            if (r[0] && !strcmp(t->cols[i].name, r[0])) t->pk[t->npk++] = i;
+    mysql_free_result(res);
+    if (t->npk == 0)
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "mysql-cdc: table %s.%s has no primary key; the lock-free snapshot "
+                          "and exact changelog need one (add a PRIMARY KEY to the table)",
+                          t->db, t->name);
+    if (c->chunk_key) {
+        int k = -1;
+        for (int i = 0; i < t->npk; i++)
+            if (!strcasecmp(t->cols[t->pk[i]].name, c->chunk_key)) k = i;
+        if (k < 0)
+            return sl_err_set(err, SL_EINVAL,
+                              "mysql-cdc: scan.incremental.snapshot.chunk.key-column '%s' is not "
+                              "a primary key column of %s.%s",
+                              c->chunk_key, t->db, t->name);
+        int first = t->pk[k];
+        memmove(&t->pk[1], &t->pk[0], (size_t)k * sizeof *t->pk);
+        t->pk[0] = first;
+    }
+    /* Flink columns by name. */
+    t->fmap = calloc((size_t)(c->nphys ? c->nphys : 1), sizeof *t->fmap);
+    if (!t->fmap) return oom(err);
+    for (int f = 0; f < c->nphys; f++) {
+        t->fmap[f] = -1;
+        for (int i = 0; i < t->ncols; i++)
+            if (!strcmp(t->cols[i].name, c->names[f])) t->fmap[f] = i;
+        for (int i = 0; i < t->ncols && t->fmap[f] < 0; i++)
+            if (!strcasecmp(t->cols[i].name, c->names[f])) t->fmap[f] = i;
+        if (t->fmap[f] < 0) {
+            sl_strbuf_t cols = SL_STRBUF_INIT;
+            for (int i = 0; i < t->ncols; i++)
+                sl_strbuf_printf(&cols, "%s%s", i ? ", " : "", t->cols[i].name);
+            rc = sl_err_set(err, SL_EINVAL,
+                            "mysql-cdc: column '%s' of table '%s' is not in %s.%s (its columns: %s)",
+                            c->names[f], c->table_label, t->db, t->name,
+                            cols.buf ? cols.buf : "");
+            sl_strbuf_destroy(&cols);
+            return rc;
+        }
+    }
+    t->last = calloc((size_t)t->npk, sizeof *t->last);
+    t->lastlen = calloc((size_t)t->npk, sizeof *t->lastlen);
+    if (!t->last || !t->lastlen) return oom(err);
+    sl_arena_init(&t->tm_arena, 4096);
+    return 0;
+}
+
+static int discover(mycdc_t *c, sl_err_t *err)
+{
+    int rc = query(c, c->q,
+                   "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                   "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN "
+                   "('mysql', 'information_schema', 'performance_schema', 'sys') "
+                   "ORDER BY TABLE_SCHEMA, TABLE_NAME",
+                   err);
+    if (rc) return rc;
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "listing tables", err);
+    int n = (int)mysql_num_rows(res);
+    c->tabs = calloc((size_t)(n ? n : 1), sizeof *c->tabs);
+    if (!c->tabs) {
+        mysql_free_result(res);
+        return oom(err);
+    }
+    MYSQL_ROW r;
+    while ((r = mysql_fetch_row(res))) {
+        if (!r[0] || !r[1]) continue;
+        if (regexec(&c->dbre, r[0], 0, NULL, 0) || regexec(&c->tbre, r[1], 0, NULL, 0)) continue;
+        captab_t *t = &c->tabs[c->ntabs++];
+        t->db = strdup(r[0]);
+        t->name = strdup(r[1]);
+        t->est_rows = r[2] ? strtoull(r[2], NULL, 10) : 0;
+        if (!t->db || !t->name) {
+            mysql_free_result(res);
+            return oom(err);
+        }
+    }
+    mysql_free_result(res);
+    if (c->ntabs == 0)
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: no table on %s:%u matches database-name and table-name "
+                          "(regular expressions matched whole) visible to '%s'",
+                          c->host, c->port, c->user);
+    for (int i = 0; i < c->ntabs; i++)
+        if ((rc = load_columns(c, &c->tabs[i], err))) return rc;
+    return 0;
+}
+
+/* ---- keys ---- */
+
+static void put_be64(sl_strbuf_t *sb, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 7; i >= 0; i--, v >>= 8) b[i] = (unsigned char)v;
+    sl_strbuf_append(sb, b, 8);
+}
+
+/* Appends the order-preserving encoding of a key value. */
+static int key_part(mycdc_t *c, const sl_mycol_t *col, const sl_myval_t *v, sl_strbuf_t *sb,
+                    sl_err_t *err)
+{
+    (void)c;
+    switch (v->kind) {
+    case SL_MV_INT:
+        put_be64(sb, v->is_unsigned ? v->u64 : (uint64_t)v->i64 ^ (1ull << 63));
+        return 0;
+    case SL_MV_FLOAT:
+    case SL_MV_DOUBLE: {
+        uint64_t b;
+        double d = v->f64 == 0 ? 0.0 : v->f64;
+        memcpy(&b, &d, 8);
+        b = (b >> 63) ? ~b : b | (1ull << 63);
+        put_be64(sb, b);
+        return 0;
+    }
+    case SL_MV_DECIMAL: {
+        sl_decimal_t d;
+        if (sl_decimal_parse(v->str, v->len, 38, col->scale <= 38 ? col->scale : 38, &d))
+            return sl_err_set(err, SL_EUNSUPPORTED,
+                              "mysql-cdc: key column '%s': DECIMAL key beyond 38 digits",
+                              col->name);
+        unsigned __int128 u = (unsigned __int128)d.unscaled ^ ((unsigned __int128)1 << 127);
+        put_be64(sb, (uint64_t)(u >> 64));
+        put_be64(sb, (uint64_t)u);
+        return 0;
+    }
+    case SL_MV_DATE:
+    case SL_MV_DATETIME:
+        put_be64(sb, (uint64_t)v->year << 48 | (uint64_t)v->month << 40 | (uint64_t)v->day << 32 |
+                         (uint64_t)v->hour << 24 | (uint64_t)v->minute << 16 |
+                         (uint64_t)v->second << 8);
+        put_be64(sb, v->micro);
+        return 0;
+    case SL_MV_TIMESTAMP:
+        put_be64(sb, (uint64_t)(v->i64 * 1000000 + v->micro) ^ (1ull << 63));
+        return 0;
+    case SL_MV_TIME: {
+        int64_t us = (v->i64 * 3600 + v->minute * 60 + v->second) * 1000000 + v->micro;
+        put_be64(sb, (uint64_t)(v->neg ? -us : us) ^ (1ull << 63));
+        return 0;
+    }
+    case SL_MV_BIT:
+    case SL_MV_SET:
+        put_be64(sb, v->u64);
+        return 0;
+    case SL_MV_STRING: {
+        if (!strcmp(col->data_type, "enum")) {
+            uint64_t idx = 0;
+            for (int i = 0; i < col->nvalues; i++)
+                if (strlen(col->values[i]) == v->len && !memcmp(col->values[i], v->str, v->len))
+                    idx = (uint64_t)i + 1;
+            put_be64(sb, idx);
+            return 0;
+        }
+        size_t n = v->len;
+        if (col->ci || !col->binary)
+            while (n && v->str[n - 1] == ' ') n--; /* PAD SPACE */
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)v->str[i];
+            if (col->ci) ch = (unsigned char)toupper(ch);
+            if (ch == 0) {
+                sl_strbuf_putc(sb, 0);
+                sl_strbuf_putc(sb, (char)0xFF);
+            } else {
+                sl_strbuf_putc(sb, (char)ch);
+            }
+        }
+        sl_strbuf_putc(sb, 0);
+        sl_strbuf_putc(sb, 0);
+        return 0;
+    }
+    default:
+        return sl_err_set(err, SL_EUNSUPPORTED, "mysql-cdc: key column '%s' of type %s",
+                          col->name, col->data_type);
+    }
+}
+
+/* The key of a row image (vals indexed by MySQL column) into c->kb. */
+static int row_key(mycdc_t *c, const captab_t *t, const sl_myval_t *vals, sl_err_t *err)
+{
+    sl_strbuf_clear(&c->kb);
+    for (int i = 0; i < t->npk; i++) {
+        const sl_myval_t *v = &vals[t->pk[i]];
+        if (v->kind == SL_MV_ABSENT || v->kind == SL_MV_NULL)
+            return sl_err_set(err, SL_EFORMAT,
+                              "mysql-cdc: %s.%s: a row image without its primary key column '%s' "
+                              "(binlog_row_image must be FULL)",
+                              t->db, t->name, t->cols[t->pk[i]].name);
+        int rc = key_part(c, &t->cols[t->pk[i]], v, &c->kb, err);
+        if (rc) return rc;
+    }
+    if (!c->kb.buf && sl_strbuf_reserve(&c->kb, 1)) return oom(err);
+    return 0;
+}
+
+static int key_cmp(const void *a, size_t an, const void *b, size_t bn)
+{
+    size_t m = an < bn ? an : bn;
+    int r = memcmp(a, b, m);
+    if (r) return r;
+    return an < bn ? -1 : an > bn;
+}
+
+/* ---- output ---- */
+
+/* Flink values of a row (MySQL-indexed myvals) into c->row. */
+static int to_flink(mycdc_t *c, const captab_t *t, const sl_myval_t *vals, sl_arena_t *a,
+                    sl_err_t *err)
+{
+    for (int f = 0; f < c->nphys; f++) {
+        const sl_myval_t *v = &vals[t->fmap[f]];
+        if (v->kind == SL_MV_ABSENT)
+            return sl_err_set(err, SL_EFORMAT,
+                              "mysql-cdc: %s.%s: column '%s' missing from a row image "
+                              "(binlog_row_image must be FULL)",
+                              t->db, t->name, t->cols[t->fmap[f]].name);
+        int rc = sl_myval_to_value(v, c->types[f], c->tz, c->names[f], &c->row[f], a, err);
+        if (rc) {
+            char m[SL_ERR_MSG_MAX];
+            snprintf(m, sizeof m, "%s", err->msg);
+            return sl_err_set(err, rc == -SL_ENOMEM ? SL_ENOMEM : SL_EFORMAT,
+                              "mysql-cdc: %s.%s: %s", t->db, t->name, m);
+        }
+    }
+    return 0;
+}
+
+static int emit(mycdc_t *c, sl_batch_t *out, int kind, const captab_t *t, const sl_value_t *row,
+                int64_t op_ms, sl_err_t *err)
+{
+    sl_value_t *o = sl_batch_add(out, kind);
+    if (!o) return oom(err);
+    for (int f = 0; f < c->nphys; f++)
+        if (sl_batch_set(out, &o[f], &row[f], c->types[f])) return oom(err);
+    for (int m = 0; m < c->nmeta; m++) {
+        sl_value_t v;
+        memset(&v, 0, sizeof v);
+        const char *s = NULL;
+        switch (c->meta[m]) {
+        case META_DB: s = t->db; break;
+        case META_TABLE: s = t->name; break;
+        case META_ROW_KIND: s = sl_row_kind_str(kind); break;
+        case META_OP_TS: v.ts = sl_timestamp_from_millis(op_ms); break;
+        }
+        if (s) {
+            v.str = s;
+            v.len = (uint32_t)strlen(s);
+        }
+        if (sl_batch_set(out, &o[c->nphys + m], &v, c->types[c->nphys + m])) return oom(err);
+    }
+    return 0;
+}
+
+/* ---- chunk buffer ---- */
+
+static int chunk_put(mycdc_t *c, const void *key, size_t klen, const sl_value_t *row, bool present,
+                     sl_err_t *err)
+{
+    rowent_t *e = sl_hmap_get(&c->chunk_map, key, klen);
+    if (!e) {
+        e = sl_arena_calloc(&c->chunk_arena, sizeof *e);
+        if (!e) return oom(err);
+        e->key = sl_arena_memdup(&c->chunk_arena, key, klen);
+        e->klen = klen;
+        if (!e->key || sl_hmap_put(&c->chunk_map, e->key, klen, e)) return oom(err);
+        if (c->last_ent) c->last_ent->next = e;
+        else c->first = e;
+        c->last_ent = e;
+    }
+    e->present = present;
+    if (present) {
+        e->vals = sl_arena_alloc(&c->chunk_arena, (size_t)(c->nphys ? c->nphys : 1) * sizeof *e->vals);
+        if (!e->vals) return oom(err);
+        for (int f = 0; f < c->nphys; f++)
+            if (sl_value_copy(&e->vals[f], &row[f], c->types[f], &c->chunk_arena)) return oom(err);
+    }
+    return 0;
+}
+
+/* ---- routing of binlog changes ---- */
+
+enum { R_SKIP, R_EMIT, R_APPLY };
+
+static int route(mycdc_t *c, captab_t *t, const void *key, size_t klen)
+{
+    if (t->state == 2 && pos_cmp(&c->cur, &t->max_high) > 0) return R_EMIT;
+    if (t->state == 0) return R_SKIP;
+    /* First chunk whose upper bound is >= key. */
+    int lo = 0, hi = t->nchunks;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        const chunk_t *ch = &t->chunks[mid];
+        if (ch->inf || key_cmp(key, klen, ch->hi, ch->hilen) <= 0) hi = mid;
+        else lo = mid + 1;
+    }
+    if (lo == t->nchunks) return R_SKIP; /* no chunk has read it yet */
+    const chunk_t *ch = &t->chunks[lo];
+    if (ch->pending) return R_APPLY;
+    return pos_cmp(&c->cur, &ch->high) > 0 ? R_EMIT : R_SKIP;
+}
+
+/* ---- binlog stream ---- */
+
+static bool rpl_buffered(MYSQL *m)
+{
+    MARIADB_PVIO *p = m->net.pvio;
+    return p && p->cache && p->cache_pos < p->cache + p->cache_size;
+}
+
+static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
+{
+    int rc = connect_one(c, &c->b, err);
+    if (rc) return rc;
+    char sql[128];
+    if ((rc = query(c, c->b, "SET @master_binlog_checksum = @@global.binlog_checksum", err)) ||
+        (rc = query(c, c->b, "SET @mariadb_slave_capability = 4", err)))
+        return rc;
+    snprintf(sql, sizeof sql, "SET @master_heartbeat_period = %lld",
+             (long long)c->heartbeat_ms * 1000000LL);
+    if ((rc = query(c, c->b, sql, err))) return rc;
+    c->rpl = mariadb_rpl_init(c->b);
+    if (!c->rpl) return oom(err);
+    mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_FILENAME, at->file, strlen(at->file));
+    mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_START, (unsigned long)at->pos);
+    mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_SERVER_ID, c->server_id);
+    mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_FLAGS, 0);
+    if (mariadb_rpl_open(c->rpl)) {
+        const char *m = mariadb_rpl_error(c->rpl);
+        unsigned e = mysql_errno(c->b);
+        if (e == 1227 || e == 1045 || (m && strstr(m, "privilege")))
+            return sl_err_set(err, SL_EIO,
+                              "mysql-cdc: user '%s' may not read the binlog of %s:%u: grant "
+                              "REPLICATION SLAVE (%s)",
+                              c->user, c->host, c->port, m ? m : "");
+        return sl_err_set(err, SL_EIO, "mysql-cdc: cannot read the binlog of %s:%u at %s:%llu: %s",
+                          c->host, c->port, at->file, (unsigned long long)at->pos,
+                          m && *m ? m : mysql_error(c->b));
+    }
+    c->cur = *at;
+    c->committed = *at;
+    sl_bl_format_default(&c->fmt);
+    /* The artificial ROTATE comes before the FORMAT_DESCRIPTION and
+     * already carries the checksum the server was asked for above. */
+    char v[1][256];
+    if ((rc = query_row(c, "SELECT @@GLOBAL.binlog_checksum", 1, v, err)) < 0) return rc;
+    c->fmt.checksum = rc == 0 && !strcasecmp(v[0], "CRC32");
+    return 0;
+}
+
+static int ensure_mv(mycdc_t *c, int n, sl_err_t *err)
+{
+    if (n <= c->mvcap) return 0;
+    sl_myval_t *v = realloc(c->mv, (size_t)n * sizeof *v);
+    if (!v) return oom(err);
+    c->mv = v;
+    c->mvcap = n;
+    return 0;
+}
+
+static captab_t *tab_by_id(mycdc_t *c, uint64_t id)
+{
+    for (int i = 0; i < c->ntabs; i++)
+        if (c->tabs[i].has_tm && c->tabs[i].table_id == id) return &c->tabs[i];
+    return NULL;
+}
+
+static int on_table_map(mycdc_t *c, const uint8_t *body, size_t len, sl_err_t *err)
+{
+    sl_bl_table_t tm;
+    sl_arena_reset(&c->ev_arena);
+    int rc = sl_bl_table_map_parse(&c->fmt, body, len, &c->ev_arena, &tm, err);
+    if (rc) return rc;
+    captab_t *t = NULL;
+    for (int i = 0; i < c->ntabs; i++)
+        if (!strcmp(c->tabs[i].db, tm.db) && !strcmp(c->tabs[i].name, tm.table)) t = &c->tabs[i];
+    if (!t) {
+        /* Forget a stale id a captured table had. */
+        for (int i = 0; i < c->ntabs; i++)
+            if (c->tabs[i].table_id == tm.table_id) c->tabs[i].has_tm = false;
+        return 0;
+    }
+    if (t->has_tm && t->table_id == tm.table_id && t->tm.ncols == tm.ncols) return 0;
+    /* A new mapping (first sight, or after DDL): keep a copy. */
+    sl_arena_reset(&t->tm_arena);
+    if ((rc = sl_bl_table_map_parse(&c->fmt, body, len, &t->tm_arena, &t->tm, err))) return rc;
+    t->table_id = tm.table_id;
+    t->has_tm = true;
+    t->bmy = sl_arena_calloc(&t->tm_arena, (size_t)(tm.ncols ? tm.ncols : 1) * sizeof *t->bmy);
+    if (!t->bmy) return oom(err);
+    bool named = tm.ncols && t->tm.cols[0].name;
+    for (int i = 0; i < tm.ncols; i++) {
+        t->bmy[i] = -1;
+        if (named) {
+            for (int k = 0; k < t->ncols; k++)
+                if (!strcmp(t->cols[k].name, t->tm.cols[i].name)) t->bmy[i] = k;
+        } else if (i < t->ncols) {
+            t->bmy[i] = i;
+        }
+    }
+    /* Every Flink column must still be there. */
+    for (int f = 0; f < c->nphys; f++) {
+        bool found = false;
+        for (int i = 0; i < tm.ncols; i++)
+            if (t->bmy[i] == t->fmap[f]) found = true;
+        if (!found)
+            return sl_err_set(err, SL_EFORMAT,
+                              "mysql-cdc: %s.%s: column '%s' is no longer in the table's binlog "
+                              "rows (dropped or renamed?)",
+                              t->db, t->name, c->names[f]);
+    }
+    return 0;
+}
+
+/* One row image of t into c->mv (indexed by the MySQL column of the
+ * information schema). 1 decoded, 0 end. */
+static int image(mycdc_t *c, captab_t *t, sl_bl_rows_t *r, bool after, sl_err_t *err)
+{
+    int nb = t->tm.ncols;
+    int rc = ensure_mv(c, nb + t->ncols + 1, err);
+    if (rc) return rc;
+    sl_myval_t *bv = c->mv + t->ncols;
+    bool hint[4096];
+    bool *h = NULL;
+    if (nb <= 4096) {
+        for (int i = 0; i < nb; i++) hint[i] = t->bmy[i] >= 0 && t->cols[t->bmy[i]].is_unsigned;
+        h = hint;
+    }
+    rc = sl_bl_rows_next(r, &t->tm, after, h, bv, &c->ev_arena, err);
+    if (rc <= 0) return rc;
+    for (int k = 0; k < t->ncols; k++) c->mv[k].kind = SL_MV_ABSENT;
+    for (int i = 0; i < nb; i++) {
+        int k = t->bmy[i];
+        if (k < 0) continue;
+        c->mv[k] = bv[i];
+        if ((rc = sl_myval_labels(&c->mv[k], &t->tm.cols[i], &t->cols[k], &c->ev_arena, err)))
+            return rc;
+        if (c->mv[k].kind == SL_MV_BIT) c->mv[k].fsp = (uint8_t)((t->cols[k].bits + 7) / 8);
+        /* BINARY(n) is stored without its trailing 0x00 padding; SELECT
+         * returns all n bytes. */
+        if (c->mv[k].kind == SL_MV_STRING && !strcmp(t->cols[k].data_type, "binary") &&
+            c->mv[k].len < t->tm.cols[i].meta) {
+            char *p = sl_arena_calloc(&c->ev_arena, t->tm.cols[i].meta);
+            if (!p) return oom(err);
+            memcpy(p, c->mv[k].str, c->mv[k].len);
+            c->mv[k].str = p;
+            c->mv[k].len = t->tm.cols[i].meta;
+        }
+    }
+    return 1;
+}
+
+/* A change of one key: emit it, apply it to the pending chunk, or skip. */
+static int change(mycdc_t *c, sl_batch_t *out, captab_t *t, int kind, int64_t op_ms,
+                  sl_err_t *err)
+{
+    int rc = row_key(c, t, c->mv, err);
+    if (rc) return rc;
+    int r = route(c, t, c->kb.buf, c->kb.len);
+    if (r == R_SKIP) return 0;
+    if ((rc = to_flink(c, t, c->mv, &c->ev_arena, err))) return rc;
+    if (r == R_APPLY)
+        return chunk_put(c, c->kb.buf, c->kb.len, c->row, sl_row_kind_is_add(kind), err);
+    return emit(c, out, kind, t, c->row, op_ms, err);
+}
+
+static int on_rows(mycdc_t *c, sl_batch_t *out, const sl_bl_header_t *h, const uint8_t *body,
+                   size_t len, sl_err_t *err)
+{
+    sl_bl_rows_t r;
+    int rc = sl_bl_rows_parse(&c->fmt, h->type, body, len, &r, err);
+    if (rc) return rc;
+    captab_t *t = tab_by_id(c, r.table_id);
+    if (!t) return 0;
+    if (c->mode == MODE_TIMESTAMP && (int64_t)h->timestamp * 1000 < c->ts_millis) return 0;
+    int64_t op_ms = (int64_t)h->timestamp * 1000;
+    if (r.ncols != (uint32_t)t->tm.ncols)
+        return sl_err_set(err, SL_EFORMAT, "mysql-cdc: %s.%s: rows event with %u columns, table map has %d",
+                          t->db, t->name, r.ncols, t->tm.ncols);
+    for (;;) {
+        if (r.kind == SL_BL_ROWS_UPDATE) {
+            rc = image(c, t, &r, false, err);
+            if (rc <= 0) return rc;
+            /* Keep the before image's key and values. */
+            if ((rc = row_key(c, t, c->mv, err))) return rc;
+            size_t bk = c->kb.len;
+            void *bkey = sl_arena_memdup(&c->ev_arena, c->kb.buf, bk);
+            sl_myval_t *before = sl_arena_alloc(&c->ev_arena, (size_t)t->ncols * sizeof *before);
+            if (!bkey || !before) return oom(err);
+            memcpy(before, c->mv, (size_t)t->ncols * sizeof *before);
+            rc = image(c, t, &r, true, err);
+            if (rc < 0) return rc;
+            if (rc == 0)
+                return sl_err_set(err, SL_EFORMAT, "mysql-cdc: %s.%s: update without an after image",
+                                  t->db, t->name);
+            if ((rc = row_key(c, t, c->mv, err))) return rc;
+            bool same = c->kb.len == bk && !memcmp(c->kb.buf, bkey, bk);
+            sl_myval_t *after = sl_arena_alloc(&c->ev_arena, (size_t)t->ncols * sizeof *after);
+            if (!after) return oom(err);
+            memcpy(after, c->mv, (size_t)t->ncols * sizeof *after);
+            memcpy(c->mv, before, (size_t)t->ncols * sizeof *before);
+            if ((rc = change(c, out, t, same ? SL_UPDATE_BEFORE : SL_DELETE, op_ms, err))) return rc;
+            memcpy(c->mv, after, (size_t)t->ncols * sizeof *after);
+            if ((rc = change(c, out, t, same ? SL_UPDATE_AFTER : SL_INSERT, op_ms, err))) return rc;
+        } else {
+            rc = image(c, t, &r, false, err);
+            if (rc <= 0) return rc;
+            rc = change(c, out, t, r.kind == SL_BL_ROWS_WRITE ? SL_INSERT : SL_DELETE, op_ms, err);
+            if (rc) return rc;
+        }
+    }
+}
+
+/* Reads and handles one event. *got is false when nothing came (a stop). */
+static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
+{
+    c->ev = mariadb_rpl_fetch(c->rpl, c->ev);
+    if (!c->ev) {
+        if (atomic_load(&c->stop)) return 0;
+        const char *m = mariadb_rpl_error(c->rpl);
+        unsigned e = mysql_errno(c->b);
+        if (e == 1236)
+            return sl_err_set(err, SL_EIO,
+                              "mysql-cdc: %s:%u cannot send the binlog from %s:%llu: %s; the "
+                              "position may have been purged: restart the job with a new "
+                              "snapshot ('scan.startup.mode' = 'initial' and a fresh state)",
+                              c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
+                              m && *m ? m : mysql_error(c->b));
+        return sl_err_set(err, SL_EIO, "mysql-cdc: binlog stream from %s:%u lost at %s:%llu: %s",
+                          c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
+                          m && *m ? m : mysql_error(c->b));
+    }
+    const uint8_t *buf = c->ev->raw_data + c->ev->raw_data_ofs;
+    size_t len = c->ev->raw_data_size - c->ev->raw_data_ofs;
+    sl_bl_header_t h;
+    int rc = sl_bl_header_parse(buf, len, &h, err);
+    if (rc) return rc;
+    if (h.type == SL_BL_FORMAT_DESCRIPTION) return sl_bl_format_parse(buf, len, &c->fmt, err);
+    const uint8_t *body;
+    size_t blen;
+    if ((rc = sl_bl_body(&c->fmt, buf, len, &body, &blen, err))) return rc;
+    switch (h.type) {
+    case SL_BL_ROTATE: {
+        sl_bl_rotate_t r;
+        if ((rc = sl_bl_rotate_parse(&c->fmt, body, blen, &r, err))) return rc;
+        size_t n = r.file_len < sizeof c->cur.file - 1 ? r.file_len : sizeof c->cur.file - 1;
+        memcpy(c->cur.file, r.file, n);
+        c->cur.file[n] = '\0';
+        c->cur.pos = r.pos;
+        if (!c->in_txn) c->committed = c->cur;
+        return 0;
+    }
+    case SL_BL_TABLE_MAP:
+        rc = on_table_map(c, body, blen, err);
+        break;
+    case SL_BL_WRITE_ROWS_V1: case SL_BL_UPDATE_ROWS_V1: case SL_BL_DELETE_ROWS_V1:
+    case SL_BL_WRITE_ROWS_V2: case SL_BL_UPDATE_ROWS_V2: case SL_BL_DELETE_ROWS_V2:
+    case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED_V1: case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED_V1:
+    case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED_V1: case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED:
+    case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED: case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED:
+    case SL_BL_MYSQL_PARTIAL_UPDATE_ROWS:
+        /* Positions compare on the event's end. */
+        if (h.log_pos) c->cur.pos = h.log_pos;
+        rc = on_rows(c, out, &h, body, blen, err);
+        sl_arena_reset(&c->ev_arena);
+        return rc;
+    case SL_BL_MARIADB_GTID: {
+        sl_bl_gtid_t g;
+        if ((rc = sl_bl_gtid_parse(&c->fmt, &h, body, blen, &g, err))) return rc;
+        c->in_txn = !(g.flags & SL_BL_GTID_STANDALONE);
+        break;
+    }
+    case SL_BL_MYSQL_GTID:
+    case SL_BL_MYSQL_ANONYMOUS_GTID:
+        c->in_txn = true;
+        break;
+    case SL_BL_XID:
+        c->in_txn = false;
+        break;
+    case SL_BL_QUERY: {
+        sl_bl_query_t q;
+        if ((rc = sl_bl_query_parse(&c->fmt, body, blen, &q, err))) return rc;
+        if (q.sql_len == 5 && !strncasecmp(q.sql, "BEGIN", 5)) c->in_txn = true;
+        else if (q.sql_len == 6 && !strncasecmp(q.sql, "COMMIT", 6)) c->in_txn = false;
+        else c->in_txn = false; /* DDL commits implicitly */
+        break;
+    }
+    default:
+        break;
+    }
+    if (rc) return rc;
+    if (h.log_pos && !(h.flags & 0x20 /* artificial */)) c->cur.pos = h.log_pos;
+    if (!c->in_txn) c->committed = c->cur;
+    return 0;
+}
+
+/* ---- snapshot ---- */
+
+static bool numeric_type(const sl_mycol_t *col)
+{
+    static const char *const t[] = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint",
+                                    "decimal", "numeric", "float", "double", "real", "year", NULL};
+    for (int i = 0; t[i]; i++)
+        if (!strcmp(col->data_type, t[i])) return true;
+    return false;
+}
+
+static void lit(mycdc_t *c, const sl_mycol_t *col, const char *v, size_t n)
+{
+    if (numeric_type(col)) {
+        sl_strbuf_append(&c->sql, v, n);
+    } else if (col->binary || !strcmp(col->data_type, "bit")) {
+        sl_strbuf_puts(&c->sql, "X'");
+        for (size_t i = 0; i < n; i++) sl_strbuf_printf(&c->sql, "%02X", (unsigned char)v[i]);
+        sl_strbuf_putc(&c->sql, '\'');
+    } else {
+        char *tmp = malloc(2 * n + 1);
+        if (!tmp) return;
+        mysql_real_escape_string(c->q, tmp, v, (unsigned long)n);
+        sl_strbuf_printf(&c->sql, "'%s'", tmp);
+        free(tmp);
+    }
+}
+
+static void ident(sl_strbuf_t *sb, const char *s)
+{
+    sl_strbuf_putc(sb, '`');
+    for (; *s; s++) {
+        if (*s == '`') sl_strbuf_putc(sb, '`');
+        sl_strbuf_putc(sb, *s);
+    }
+    sl_strbuf_putc(sb, '`');
+}
+
+static int build_chunk_sql(mycdc_t *c, captab_t *t)
+{
+    sl_strbuf_t *s = &c->sql;
+    sl_strbuf_clear(s);
+    sl_strbuf_puts(s, "SELECT ");
+    for (int i = 0; i < t->ncols; i++) {
+        if (i) sl_strbuf_puts(s, ", ");
+        /* FLOAT as DOUBLE: the text of a FLOAT is rounded to 6 digits,
+         * the double widening is exact (as the binlog's value). */
+        if (!strcmp(t->cols[i].data_type, "float")) {
+            sl_strbuf_putc(s, '(');
+            ident(s, t->cols[i].name);
+            sl_strbuf_puts(s, " + 0e0)");
+        } else {
+            ident(s, t->cols[i].name);
+        }
+    }
+    sl_strbuf_puts(s, " FROM ");
+    ident(s, t->db);
+    sl_strbuf_putc(s, '.');
+    ident(s, t->name);
+    if (t->has_last) {
+        /* (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... */
+        sl_strbuf_puts(s, " WHERE ");
+        for (int i = 0; i < t->npk; i++) {
+            sl_strbuf_puts(s, i ? " OR (" : "(");
+            for (int j = 0; j <= i; j++) {
+                const sl_mycol_t *col = &t->cols[t->pk[j]];
+                if (j) sl_strbuf_puts(s, " AND ");
+                ident(s, col->name);
+                sl_strbuf_puts(s, j < i ? " = " : " > ");
+                lit(c, col, t->last[j], t->lastlen[j]);
+            }
+            sl_strbuf_putc(s, ')');
+        }
+    }
+    sl_strbuf_puts(s, " ORDER BY ");
+    for (int i = 0; i < t->npk; i++) {
+        if (i) sl_strbuf_puts(s, ", ");
+        ident(s, t->cols[t->pk[i]].name);
+    }
+    sl_strbuf_printf(s, " LIMIT %lld", (long long)c->chunk_size);
+    return s->buf ? 0 : -1;
+}
+
+/* Reads one chunk of table t into the chunk buffer and appends its chunk
+ * (pending). */
+static int read_chunk(mycdc_t *c, captab_t *t, sl_err_t *err)
+{
+    if (build_chunk_sql(c, t)) return oom(err);
+    int rc = query(c, c->q, sl_strbuf_cstr(&c->sql), err);
+    if (rc) return rc;
+    MYSQL_RES *res = mysql_use_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading a snapshot chunk", err);
+    if ((rc = ensure_mv(c, t->ncols + 1, err))) {
+        mysql_free_result(res);
+        return rc;
+    }
+    int64_t n = 0;
+    MYSQL_ROW r;
+    unsigned long *lens;
+    while ((r = mysql_fetch_row(res))) {
+        lens = mysql_fetch_lengths(res);
+        for (int k = 0; k < t->ncols && !rc; k++) {
+            if (!r[k]) {
+                memset(&c->mv[k], 0, sizeof c->mv[k]);
+                c->mv[k].kind = SL_MV_NULL;
+            } else {
+                rc = sl_myval_from_text(&t->cols[k], r[k], lens[k], &c->mv[k], err);
+            }
+        }
+        if (!rc) rc = row_key(c, t, c->mv, err);
+        if (!rc) rc = to_flink(c, t, c->mv, &c->chunk_arena, err);
+        if (!rc) rc = chunk_put(c, c->kb.buf, c->kb.len, c->row, true, err);
+        if (rc) break;
+        n++;
+        /* The last row's key text, for the next chunk's WHERE. */
+        for (int j = 0; j < t->npk; j++) {
+            int k = t->pk[j];
+            char *cp = realloc(t->last[j], lens[k] + 1);
+            if (!cp) {
+                rc = oom(err);
+                break;
+            }
+            memcpy(cp, r[k], lens[k]);
+            cp[lens[k]] = '\0';
+            t->last[j] = cp;
+            t->lastlen[j] = lens[k];
+        }
+        if (rc) break;
+    }
+    if (!rc && mysql_errno(c->q)) rc = my_fail(c, c->q, "reading a snapshot chunk", err);
+    mysql_free_result(res);
+    if (rc) return rc;
+    if (t->nchunks == t->capchunks) {
+        int cap = t->capchunks ? 2 * t->capchunks : 16;
+        chunk_t *v = realloc(t->chunks, (size_t)cap * sizeof *v);
+        if (!v) return oom(err);
+        t->chunks = v;
+        t->capchunks = cap;
+    }
+    chunk_t *ch = &t->chunks[t->nchunks++];
+    memset(ch, 0, sizeof *ch);
+    ch->pending = true;
+    if (n < c->chunk_size) {
+        ch->inf = true;
+    } else {
+        ch->hi = malloc(c->kb.len ? c->kb.len : 1);
+        if (!ch->hi) return oom(err);
+        memcpy(ch->hi, c->kb.buf, c->kb.len);
+        ch->hilen = c->kb.len;
+        t->has_last = true;
+    }
+    t->rows_read += (uint64_t)n;
+    t->state = 1;
+    return 0;
+}
+
+static void chunk_reset(mycdc_t *c)
+{
+    sl_hmap_clear(&c->chunk_map);
+    sl_arena_reset(&c->chunk_arena);
+    c->first = c->last_ent = NULL;
+    c->pending_tab = -1;
+}
+
+/* Emits the reconciled chunk and closes it at high. */
+static int finish_chunk(mycdc_t *c, sl_batch_t *out, const binpos_t *high, sl_err_t *err)
+{
+    captab_t *t = &c->tabs[c->pending_tab];
+    for (rowent_t *e = c->first; e; e = e->next)
+        if (e->present) {
+            int rc = emit(c, out, SL_INSERT, t, e->vals, 0, err);
+            if (rc) return rc;
+        }
+    chunk_t *ch = &t->chunks[t->nchunks - 1];
+    ch->pending = false;
+    ch->high = *high;
+    if (ch->inf) {
+        t->state = 2;
+        t->max_high = *high;
+        SL_LOG_INFO("mysql-cdc: snapshot of %s.%s done: %llu rows in %d chunks", t->db, t->name,
+                    (unsigned long long)t->rows_read, t->nchunks);
+    } else if (t->nchunks % 50 == 0) {
+        uint64_t total = t->est_rows / (uint64_t)c->chunk_size + 1;
+        SL_LOG_INFO("mysql-cdc: snapshot of %s.%s: %d chunks of about %llu, %llu rows read "
+                    "(estimate %llu)",
+                    t->db, t->name, t->nchunks, (unsigned long long)total,
+                    (unsigned long long)t->rows_read, (unsigned long long)t->est_rows);
+    }
+    chunk_reset(c);
+    return 0;
+}
+
+/* One snapshot step: a chunk read, reconciled and emitted. */
+static int snapshot_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
+{
+    while (c->cur_tab < c->ntabs && c->tabs[c->cur_tab].state == 2) c->cur_tab++;
+    if (c->cur_tab >= c->ntabs) {
+        c->snapshot_done = true;
+        SL_LOG_INFO("mysql-cdc: snapshot of %d table(s) done; reading the binlog from %s:%llu",
+                    c->ntabs, c->cur.file, (unsigned long long)c->cur.pos);
+        return 0;
+    }
+    captab_t *t = &c->tabs[c->cur_tab];
+    c->pending_tab = c->cur_tab;
+    int rc = read_chunk(c, t, err);
+    if (rc) return rc;
+    binpos_t high;
+    if ((rc = master_status(c, &high, err))) return rc;
+    while (pos_cmp(&c->cur, &high) < 0) {
+        if (atomic_load(&c->stop)) return 0;
+        if ((rc = stream_step(c, out, err))) return rc;
+    }
+    return finish_chunk(c, out, &high, err);
+}
+
+/* ---- start ---- */
+
+static int start(mycdc_t *c, sl_err_t *err)
+{
+    int rc = connect_one(c, &c->q, err);
+    if (rc) return rc;
+    if ((rc = query(c, c->q, "SET SESSION time_zone = '+00:00'", err))) return rc;
+    if ((rc = check_server(c, err))) return rc;
+    if ((rc = discover(c, err))) return rc;
+    binpos_t at;
+    memset(&at, 0, sizeof at);
+    if ((rc = master_status(c, &at, err))) return rc;
+    switch (c->mode) {
+    case MODE_INITIAL:
+    case MODE_SNAPSHOT:
+        break;
+    case MODE_LATEST:
+        break;
+    case MODE_EARLIEST:
+    case MODE_TIMESTAMP: {
+        if ((rc = query(c, c->q, "SHOW BINARY LOGS", err))) return rc;
+        MYSQL_RES *res = mysql_store_result(c->q);
+        MYSQL_ROW r = res ? mysql_fetch_row(res) : NULL;
+        if (r && r[0]) {
+            snprintf(at.file, sizeof at.file, "%s", r[0]);
+            at.pos = 4;
+        }
+        if (res) mysql_free_result(res);
+        break;
+    }
+    case MODE_SPECIFIC:
+        snprintf(at.file, sizeof at.file, "%s", c->spec_file);
+        at.pos = (uint64_t)c->spec_pos;
+        break;
+    }
+    if (c->mode != MODE_INITIAL && c->mode != MODE_SNAPSHOT) {
+        for (int i = 0; i < c->ntabs; i++) {
+            c->tabs[i].state = 2;
+            c->tabs[i].max_high = at;
+            c->tabs[i].max_high.pos = 0;
+        }
+        c->snapshot_done = true;
+    }
+    if ((rc = stream_open(c, &at, err))) return rc;
+    SL_LOG_INFO("mysql-cdc: %d table(s) of %s:%u, binlog from %s:%llu, server id %u", c->ntabs,
+                c->host, c->port, at.file, (unsigned long long)at.pos, c->server_id);
+    c->started = true;
+    return 0;
+}
+
+/* ---- source ops ---- */
+
+static int cdc_next(sl_source_t *src, sl_batch_t *out, int max_rows, sl_err_t *err)
+{
+    mycdc_t *c = src->ctx;
+    if (c->ended) return SL_SOURCE_END;
+    if (!c->started) {
+        int rc = start(c, err);
+        if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
+    }
+    while (!atomic_load(&c->stop)) {
+        int rc;
+        if (!c->snapshot_done) {
+            rc = snapshot_step(c, out, err);
+            if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
+            if (c->snapshot_done && c->mode == MODE_SNAPSHOT) {
+                c->ended = true;
+                return out->nrows ? 0 : SL_SOURCE_END;
+            }
+            if (out->nrows >= max_rows) return 0;
+            continue;
+        }
+        /* Hand over whole transactions once there is something, unless the
+         * stream has more right away. */
+        if (out->nrows && !c->in_txn && !rpl_buffered(c->b)) {
+            struct pollfd p = {.fd = (int)mysql_get_socket(c->b), .events = POLLIN};
+            if (poll(&p, 1, 0) <= 0) return 0;
+        }
+        if (out->nrows >= max_rows && (!c->in_txn || out->nrows >= TXN_BATCH_CAP)) return 0;
+        rc = stream_step(c, out, err);
+        if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
+        if (!c->ev) break;
+    }
+    return out->nrows ? 0 : SL_SOURCE_END;
+}
+
+static void cdc_wakeup(sl_source_t *src)
+{
+    mycdc_t *c = src->ctx;
+    atomic_store(&c->stop, true);
+    /* Unblock a read: the connection is not used again. */
+    if (c->b) shutdown((int)mysql_get_socket(c->b), SHUT_RDWR);
+    if (c->q) shutdown((int)mysql_get_socket(c->q), SHUT_RDWR);
+}
+
+static void cdc_close(sl_source_t *src)
+{
+    mycdc_t *c = src->ctx;
+    if (!c) return;
+    if (c->ev) mariadb_free_rpl_event(c->ev);
+    if (c->rpl) mariadb_rpl_close(c->rpl);
+    if (c->b) mysql_close(c->b);
+    if (c->q) mysql_close(c->q);
+    for (int i = 0; i < c->ntabs; i++) {
+        captab_t *t = &c->tabs[i];
+        for (int k = 0; k < t->ncols; k++) {
+            free(t->cols[k].name);
+            free(t->cols[k].data_type);
+            for (int v = 0; v < t->cols[k].nvalues; v++) free(t->cols[k].values[v]);
+            free(t->cols[k].values);
+        }
+        free(t->cols);
+        free(t->pk);
+        free(t->fmap);
+        for (int k = 0; k < t->npk && t->last; k++) free(t->last[k]);
+        free(t->last);
+        free(t->lastlen);
+        for (int k = 0; k < t->nchunks; k++) free(t->chunks[k].hi);
+        free(t->chunks);
+        sl_arena_destroy(&t->tm_arena);
+        free(t->db);
+        free(t->name);
+    }
+    free(c->tabs);
+    if (c->re_ok) {
+        regfree(&c->dbre);
+        regfree(&c->tbre);
+    }
+    sl_arena_destroy(&c->chunk_arena);
+    sl_arena_destroy(&c->ev_arena);
+    sl_hmap_destroy(&c->chunk_map);
+    sl_strbuf_destroy(&c->kb);
+    sl_strbuf_destroy(&c->sql);
+    free(c->mv);
+    free(c->row);
+    free(c->host);
+    free(c->user);
+    free(c->password);
+    free(c->tz);
+    free(c->spec_file);
+    free(c->chunk_key);
+    free(c->table_label);
+    free(c);
+    src->ctx = NULL;
+}
+
+static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close};
+
+/* ---- construction ---- */
+
+static int compile_whole(regex_t *re, const char *pat, const char *opt, sl_err_t *err)
+{
+    size_t n = strlen(pat);
+    char *anch = malloc(n + 5);
+    if (!anch) return oom(err);
+    snprintf(anch, n + 5, "^(%s)$", pat);
+    int rc = regcomp(re, anch, REG_EXTENDED | REG_NOSUB);
+    free(anch);
+    if (rc) {
+        char m[128];
+        regerror(rc, re, m, sizeof m);
+        return sl_err_set(err, SL_EINVAL, "option '%s': invalid regular expression '%s': %s", opt,
+                          pat, m);
+    }
+    return 0;
+}
+
+static int parse_server_id(const char *s, uint32_t *out, sl_err_t *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long a = strtoul(s, &end, 10);
+    if (end == s || errno) goto bad;
+    if (*end == '-') {
+        const char *b = end + 1;
+        unsigned long z = strtoul(b, &end, 10);
+        if (end == b || z < a) goto bad;
+    }
+    if (*end || a == 0 || a > 4294967295UL) goto bad;
+    *out = (uint32_t)a;
+    return 0;
+bad:
+    return sl_err_set(err, SL_EINVAL,
+                      "option 'server-id': '%s' is not a server id (1..4294967295) or a range "
+                      "such as 5400-5408",
+                      s);
+}
+
+static int cdc_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
+{
+    const sl_options_t *o = ctx->opts;
+    regex_t re;
+    const char *keys[] = {"database-name", "table-name"};
+    for (int i = 0; i < 2; i++) {
+        const sl_optval_t *v = sl_options_get(o, keys[i]);
+        if (!v) continue;
+        int rc = compile_whole(&re, v->text, keys[i], err);
+        if (rc) {
+            if (v->src) { err->off = v->src->val_off; err->len = v->src->val_len; }
+            return rc;
+        }
+        regfree(&re);
+    }
+    const sl_optval_t *sid = sl_options_get(o, "server-id");
+    uint32_t id;
+    if (sid && parse_server_id(sid->text, &id, err)) {
+        if (sid->src) { err->off = sid->src->val_off; err->len = sid->src->val_len; }
+        return -SL_EINVAL;
+    }
+    const char *mode = sl_options_str(o, "scan.startup.mode", "initial");
+    const sl_optval_t *mv = sl_options_get(o, "scan.startup.mode");
+    if (!strcasecmp(mode, "specific-offset")) {
+        if (sl_options_get(o, "scan.startup.specific-offset.gtid-set")) {
+            sl_err_set(err, SL_EUNSUPPORTED,
+                       "option 'scan.startup.specific-offset.gtid-set' is not supported yet: "
+                       "give scan.startup.specific-offset.file and .pos");
+            if (mv && mv->src) { err->off = mv->src->val_off; err->len = mv->src->val_len; }
+            return -SL_EUNSUPPORTED;
+        }
+        if (!sl_options_get(o, "scan.startup.specific-offset.file") ||
+            !sl_options_get(o, "scan.startup.specific-offset.pos")) {
+            sl_err_set(err, SL_EINVAL,
+                       "'scan.startup.mode' = 'specific-offset' needs "
+                       "'scan.startup.specific-offset.file' and "
+                       "'scan.startup.specific-offset.pos'");
+            if (mv && mv->src) { err->off = mv->src->val_off; err->len = mv->src->val_len; }
+            return -SL_EINVAL;
+        }
+    }
+    if (!strcasecmp(mode, "timestamp") && !sl_options_get(o, "scan.startup.timestamp-millis")) {
+        sl_err_set(err, SL_EINVAL,
+                   "'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'");
+        if (mv && mv->src) { err->off = mv->src->val_off; err->len = mv->src->val_len; }
+        return -SL_EINVAL;
+    }
+    const sl_optval_t *cs = sl_options_get(o, "scan.incremental.snapshot.chunk.size");
+    if (cs && cs->i < 1) {
+        sl_err_set(err, SL_EINVAL, "option 'scan.incremental.snapshot.chunk.size' must be positive");
+        if (cs->src) { err->off = cs->src->val_off; err->len = cs->src->val_len; }
+        return -SL_EINVAL;
+    }
+    const sl_optval_t *tz = sl_options_get(o, "server-time-zone");
+    if (tz) {
+        int64_t x;
+        if (sl_tz_to_utc(tz->text, 0, &x, err)) {
+            sl_err_set(err, SL_EINVAL, "option 'server-time-zone': unknown time zone '%s'",
+                       tz->text);
+            if (tz->src) { err->off = tz->src->val_off; err->len = tz->src->val_len; }
+            return -SL_EINVAL;
+        }
+        sl_fn_thread_cleanup();
+    }
+    return 0;
+}
+
+static uint32_t derived_server_id(const char *job, const char *table)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *s = job ? job : ""; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (const char *s = table; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return 5400 + (uint32_t)(h % 1001);
+}
+
+static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *err)
+{
+    int rc = cdc_validate(ctx, err);
+    if (rc) return rc;
+    const sl_options_t *o = ctx->opts;
+    mycdc_t *c = calloc(1, sizeof *c);
+    if (!c) return oom(err);
+    out->ctx = c;
+    out->ops = &cdc_ops;
+    out->bounded = false;
+    c->pending_tab = -1;
+    sl_arena_init(&c->chunk_arena, 0);
+    sl_arena_init(&c->ev_arena, 0);
+    c->host = strdup(sl_options_str(o, "hostname", ""));
+    c->user = strdup(sl_options_str(o, "username", ""));
+    c->password = strdup(sl_options_str(o, "password", ""));
+    c->tz = strdup(sl_options_str(o, "server-time-zone", "UTC"));
+    c->table_label = strdup(ctx->table);
+    if (sl_hmap_init(&c->chunk_map, 1024) || !c->host || !c->user || !c->password || !c->tz ||
+        !c->table_label)
+        return oom(err);
+    c->port = (unsigned)sl_options_int(o, "port", 3306);
+    if ((rc = compile_whole(&c->dbre, sl_options_str(o, "database-name", ""), "database-name", err)))
+        return rc;
+    if ((rc = compile_whole(&c->tbre, sl_options_str(o, "table-name", ""), "table-name", err))) {
+        regfree(&c->dbre);
+        return rc;
+    }
+    c->re_ok = true;
+    const char *mode = sl_options_str(o, "scan.startup.mode", "initial");
+    static const char *const modes[] = {"initial", "earliest-offset", "latest-offset",
+                                        "specific-offset", "timestamp", "snapshot"};
+    for (int i = 0; i < 6; i++)
+        if (!strcasecmp(mode, modes[i])) c->mode = i;
+    c->chunk_size = sl_options_int(o, "scan.incremental.snapshot.chunk.size", 8096);
+    c->fetch_size = sl_options_int(o, "scan.snapshot.fetch.size", 1024);
+    c->ts_millis = sl_options_int(o, "scan.startup.timestamp-millis", 0);
+    c->connect_timeout_ms = sl_options_int(o, "connect.timeout", 30000);
+    c->max_retries = sl_options_int(o, "connect.max-retries", 3);
+    c->heartbeat_ms = sl_options_int(o, "heartbeat.interval", 30000);
+    if (c->heartbeat_ms <= 0) c->heartbeat_ms = 30000;
+    const sl_optval_t *sf = sl_options_get(o, "scan.startup.specific-offset.file");
+    if (sf && !(c->spec_file = strdup(sf->text))) return oom(err);
+    c->spec_pos = sl_options_int(o, "scan.startup.specific-offset.pos", 4);
+    const sl_optval_t *ck = sl_options_get(o, "scan.incremental.snapshot.chunk.key-column");
+    if (ck && !(c->chunk_key = strdup(ck->text))) return oom(err);
+    const sl_optval_t *sid = sl_options_get(o, "server-id");
+    if (sid) parse_server_id(sid->text, &c->server_id, err);
+    else c->server_id = derived_server_id(ctx->job_name, ctx->table);
+    for (int i = 0; i < o->n; i++)
+        if (!strncmp(o->v[i].key, "debezium.", 9))
+            SL_LOG_INFO("mysql-cdc: option '%s' is a Debezium pass-through key; sluice has no "
+                        "Debezium and ignores it",
+                        o->v[i].key);
+    c->nphys = ctx->ncols;
+    c->nmeta = ctx->nmeta;
+    c->types = ctx->types;
+    c->names = ctx->names;
+    if (c->nmeta > 8) return sl_err_set(err, SL_EINVAL, "mysql-cdc: too many metadata columns");
+    for (int m = 0; m < c->nmeta; m++) {
+        const char *k = ctx->meta_keys[m];
+        c->meta[m] = !strcmp(k, "database_name") ? META_DB
+                   : !strcmp(k, "table_name")    ? META_TABLE
+                   : !strcmp(k, "op_ts")         ? META_OP_TS
+                                                 : META_ROW_KIND;
+    }
+    c->row = calloc((size_t)(c->nphys + 1), sizeof *c->row);
+    if (!c->row) return oom(err);
+    return 0;
+}
+
+const sl_connector_type_t sl_mysql_cdc_connector = {
+    .name = "mysql-cdc",
+    .roles = SL_CONN_SOURCE,
+    .options = cdc_options,
+    .metadata = cdc_metadata,
+    .changelog = true,
+    .validate = cdc_validate,
+    .source_new = cdc_source_new,
+    .sink_new = NULL,
+};
