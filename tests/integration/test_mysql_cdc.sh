@@ -261,6 +261,50 @@ check "exactly once: writers during a chunked snapshot" apply_changelog
 check "exactly once: the writers ran" test ! -s "$tmp/writer.err"
 check "snapshot progress is logged" grep -q 'snapshot of app.big done: 2000[0-9][0-9] rows in' "$tmp/big.err"
 
+# ---- DDL while streaming: columns added anywhere, dropped, retyped ----------
+mdb_sql "CREATE TABLE app.ddl (id INT PRIMARY KEY, a VARCHAR(10), b INT, c INT); INSERT INTO app.ddl VALUES (1, 'one', 10, 100)"
+job ddl 'ddl' "id INT, a STRING, c BIGINT, PRIMARY KEY (id) NOT ENFORCED"
+start_job ddl
+wait_for "$tmp/ddl.out" "+I[1, one, 100]" || true
+mdb_sql "ALTER TABLE app.ddl ADD COLUMN z INT FIRST; ALTER TABLE app.ddl DROP COLUMN b;
+         ALTER TABLE app.ddl MODIFY c BIGINT; INSERT INTO app.ddl (z, id, a, c) VALUES (7, 2, 'two', 3000000000)"
+wait_for "$tmp/ddl.out" "+I[2, two, 3000000000]" || true
+stop_job
+check "DDL: rows after ALTERs decode by column name" grep -qF -- '+I[2, two, 3000000000]' "$tmp/ddl.out"
+check "DDL: logged" grep -q 'DDL at .* may concern app.ddl' "$tmp/ddl.err"
+
+# ---- a lost connection: the server is killed and restarted ------------------
+mdb_sql "CREATE TABLE app.rc (id INT PRIMARY KEY, v INT); INSERT INTO app.rc VALUES (1, 1)"
+job rc 'rc' "id INT, v INT, PRIMARY KEY (id) NOT ENFORCED" ", 'connect.max-retries' = '30'"
+start_job rc
+wait_for "$tmp/rc.out" "+I[1, 1]" || true
+mdb_sql "INSERT INTO app.rc VALUES (2, 2)"
+wait_for "$tmp/rc.out" "+I[2, 2]" || true
+mdb_kill
+mdb_restart || echo "  (restart failed)"
+mdb_sql "INSERT INTO app.rc VALUES (3, 3); UPDATE app.rc SET v = 20 WHERE id = 2"
+wait_for "$tmp/rc.out" "+U[2, 20]" 60 || true
+stop_job
+check "lost connection: reconnects and logs each attempt" grep -q 'reconnected to 127.0.0.1' "$tmp/rc.err"
+check "lost connection: nothing lost or repeated" test "$(cat "$tmp/rc.out")" = "+I[1, 1]
++I[2, 2]
++I[3, 3]
+-U[2, 2]
++U[2, 20]"
+
+# ---- a server id used twice ---------------------------------------------------
+job sid1 'rc' "id INT, v INT" ", 'server-id' = '5555-5560'"
+start_job sid1
+wait_for "$tmp/sid1.err" "binlog from" 20 || true
+pid1=$jobpid
+"$S" run "$tmp/sid1.sql" > /dev/null 2> "$tmp/sid2.err" &
+pid2=$!
+wait "$pid1"; rc1=$?
+kill -TERM "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+jobpid=
+check "server-id conflict fails the job" test "$rc1" -eq 1
+check "server-id conflict is named" grep -q "server-id 5555 is used by another replica" "$tmp/sid1.err"
+
 # ---- errors name their cause -----------------------------------------------
 job nomatch 'nothing_[0-9]+' "id INT"
 "$S" run "$tmp/nomatch.sql" > /dev/null 2> "$tmp/nomatch.err"; rc=$?

@@ -240,6 +240,8 @@ typedef struct mycdc {
     binpos_t cur;              /* end of the last event read */
     binpos_t committed;        /* end of the last whole transaction */
     bool in_txn;
+    int txn_mark;              /* rows in the output before this transaction */
+    bool txn_split;            /* part of the open transaction went downstream */
     bool started;              /* connected and positioned */
     bool snapshot_done;
     bool ended;
@@ -843,6 +845,16 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
     snprintf(sql, sizeof sql, "SET @master_heartbeat_period = %lld",
              (long long)c->heartbeat_ms * 1000000LL);
     if ((rc = query(c, c->b, sql, err))) return rc;
+    /* The artificial ROTATE comes before the FORMAT_DESCRIPTION and
+     * already carries the checksum the server was asked for above. */
+    if ((rc = query(c, c->b, "SELECT @@GLOBAL.binlog_checksum", err))) return rc;
+    bool checksum = false;
+    MYSQL_RES *res = mysql_store_result(c->b);
+    if (res) {
+        MYSQL_ROW r = mysql_fetch_row(res);
+        checksum = r && r[0] && !strcasecmp(r[0], "CRC32");
+        mysql_free_result(res);
+    }
     c->rpl = mariadb_rpl_init(c->b);
     if (!c->rpl) return oom(err);
     mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_FILENAME, at->file, strlen(at->file));
@@ -864,11 +876,7 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
     c->cur = *at;
     c->committed = *at;
     sl_bl_format_default(&c->fmt);
-    /* The artificial ROTATE comes before the FORMAT_DESCRIPTION and
-     * already carries the checksum the server was asked for above. */
-    char v[1][256];
-    if ((rc = query_row(c, "SELECT @@GLOBAL.binlog_checksum", 1, v, err)) < 0) return rc;
-    c->fmt.checksum = rc == 0 && !strcasecmp(v[0], "CRC32");
+    c->fmt.checksum = checksum;
     return 0;
 }
 
@@ -1035,7 +1043,97 @@ static int on_rows(mycdc_t *c, sl_batch_t *out, const sl_bl_header_t *h, const u
     }
 }
 
-/* Reads and handles one event. *got is false when nothing came (a stop). */
+/* A statement that is not BEGIN/COMMIT: DDL. With binlog_row_metadata=FULL
+ * the table maps carry column names and rows are mapped by name, so a
+ * captured table's ALTER (columns added anywhere, dropped, retyped) needs
+ * only a fresh mapping at the next table map. Without names (MINIMAL
+ * metadata) columns map by position as the information schema showed them
+ * at start, so an ALTER that moves columns needs a restart. */
+static void on_ddl(mycdc_t *c, const sl_bl_query_t *q)
+{
+    for (int i = 0; i < c->ntabs; i++) {
+        captab_t *t = &c->tabs[i];
+        size_t n = strlen(t->name);
+        bool hit = false;
+        for (size_t k = 0; k + n <= q->sql_len && !hit; k++)
+            hit = !strncasecmp(q->sql + k, t->name, n) &&
+                  (k == 0 || !(isalnum((unsigned char)q->sql[k - 1]) || q->sql[k - 1] == '_')) &&
+                  (k + n == q->sql_len ||
+                   !(isalnum((unsigned char)q->sql[k + n]) || q->sql[k + n] == '_'));
+        if (!hit) continue;
+        SL_LOG_INFO("mysql-cdc: DDL at %s:%llu may concern %s.%s: %.*s", c->cur.file,
+                    (unsigned long long)c->cur.pos, t->db, t->name,
+                    (int)(q->sql_len > 300 ? 300 : q->sql_len), q->sql);
+        /* Force a fresh column mapping with the next table map. */
+        t->has_tm = false;
+    }
+}
+
+/* The binlog connection broke: drop the rows of the unfinished
+ * transaction from the batch, reopen the stream at the end of the last
+ * whole transaction with backoff (each attempt logged), and go on. */
+static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why, sl_err_t *err)
+{
+    if (c->txn_split)
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: binlog stream from %s:%u lost at %s:%llu inside a "
+                          "transaction of more than %d rows, part of which went downstream: %s",
+                          c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
+                          TXN_BATCH_CAP, why);
+    if (c->in_txn && out->nrows > c->txn_mark) {
+        /* sl_batch has no truncate: the rows past the mark are forgotten
+         * by rewinding the count (their arena bytes stay until reset). */
+        out->nrows = c->txn_mark;
+    }
+    SL_LOG_WARN("mysql-cdc: binlog stream from %s:%u lost at %s:%llu (%s); reconnecting from "
+                "%s:%llu",
+                c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos, why,
+                c->committed.file, (unsigned long long)c->committed.pos);
+    binpos_t at = c->committed;
+    int attempts = c->max_retries > 0 ? (int)c->max_retries : 1;
+    int64_t delay = 500;
+    for (int a = 1; a <= attempts; a++) {
+        if (c->ev) {
+            mariadb_free_rpl_event(c->ev);
+            c->ev = NULL;
+        }
+        if (c->rpl) mariadb_rpl_close(c->rpl);
+        c->rpl = NULL;
+        if (c->b) mysql_close(c->b);
+        c->b = NULL;
+        for (int64_t slept = 0; slept < delay && !atomic_load(&c->stop); slept += 100) {
+            struct timespec ts = {0, 100000000L};
+            nanosleep(&ts, NULL);
+        }
+        if (atomic_load(&c->stop)) return 0;
+        sl_err_t e2;
+        sl_err_clear(&e2);
+        int64_t saved = c->max_retries;
+        c->max_retries = 1; /* the backoff is here */
+        int rc = stream_open(c, &at, &e2);
+        c->max_retries = saved;
+        if (rc == 0) {
+            c->in_txn = false;
+            SL_LOG_INFO("mysql-cdc: reconnected to %s:%u (attempt %d of %d), binlog from %s:%llu",
+                        c->host, c->port, a, attempts, at.file, (unsigned long long)at.pos);
+            return 0;
+        }
+        SL_LOG_WARN("mysql-cdc: reconnect attempt %d of %d to %s:%u failed: %s", a, attempts,
+                    c->host, c->port, e2.msg);
+        if (strstr(e2.msg, "purged") || strstr(e2.msg, "REPLICATION")) {
+            *err = e2;
+            return -SL_EIO;
+        }
+        delay = delay * 2 > 5000 ? 5000 : delay * 2;
+    }
+    return sl_err_set(err, SL_EIO,
+                      "mysql-cdc: lost the binlog stream of %s:%u at %s:%llu and could not "
+                      "reconnect in %d attempts ('connect.max-retries'): %s",
+                      c->host, c->port, c->committed.file, (unsigned long long)c->committed.pos,
+                      attempts, why);
+}
+
+/* Reads and handles one event. */
 static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
 {
     c->ev = mariadb_rpl_fetch(c->rpl, c->ev);
@@ -1043,6 +1141,12 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
         if (atomic_load(&c->stop)) return 0;
         const char *m = mariadb_rpl_error(c->rpl);
         unsigned e = mysql_errno(c->b);
+        if (!m || !*m) m = mysql_error(c->b);
+        if (m && strstr(m, "same server"))
+            return sl_err_set(err, SL_EIO,
+                              "mysql-cdc: server-id %u is used by another replica of %s:%u "
+                              "(%s): give each job and replica its own 'server-id'",
+                              c->server_id, c->host, c->port, m);
         if (e == 1236)
             return sl_err_set(err, SL_EIO,
                               "mysql-cdc: %s:%u cannot send the binlog from %s:%llu: %s; the "
@@ -1050,9 +1154,7 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
                               "snapshot ('scan.startup.mode' = 'initial' and a fresh state)",
                               c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
                               m && *m ? m : mysql_error(c->b));
-        return sl_err_set(err, SL_EIO, "mysql-cdc: binlog stream from %s:%u lost at %s:%llu: %s",
-                          c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
-                          m && *m ? m : mysql_error(c->b));
+        return reconnect(c, out, m && *m ? m : mysql_error(c->b), err);
     }
     const uint8_t *buf = c->ev->raw_data + c->ev->raw_data_ofs;
     size_t len = c->ev->raw_data_size - c->ev->raw_data_ofs;
@@ -1092,21 +1194,30 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
         sl_bl_gtid_t g;
         if ((rc = sl_bl_gtid_parse(&c->fmt, &h, body, blen, &g, err))) return rc;
         c->in_txn = !(g.flags & SL_BL_GTID_STANDALONE);
+        c->txn_mark = out->nrows;
         break;
     }
     case SL_BL_MYSQL_GTID:
     case SL_BL_MYSQL_ANONYMOUS_GTID:
         c->in_txn = true;
+        c->txn_mark = out->nrows;
         break;
     case SL_BL_XID:
         c->in_txn = false;
+        c->txn_split = false;
         break;
     case SL_BL_QUERY: {
         sl_bl_query_t q;
         if ((rc = sl_bl_query_parse(&c->fmt, body, blen, &q, err))) return rc;
-        if (q.sql_len == 5 && !strncasecmp(q.sql, "BEGIN", 5)) c->in_txn = true;
-        else if (q.sql_len == 6 && !strncasecmp(q.sql, "COMMIT", 6)) c->in_txn = false;
-        else c->in_txn = false; /* DDL commits implicitly */
+        if (q.sql_len == 5 && !strncasecmp(q.sql, "BEGIN", 5)) {
+            if (!c->in_txn) c->txn_mark = out->nrows;
+            c->in_txn = true;
+        } else {
+            /* COMMIT, or DDL (which commits implicitly). */
+            if (!(q.sql_len == 6 && !strncasecmp(q.sql, "COMMIT", 6))) on_ddl(c, &q);
+            c->in_txn = false;
+            c->txn_split = false;
+        }
         break;
     }
     default:
@@ -1393,6 +1504,10 @@ static int cdc_next(sl_source_t *src, sl_batch_t *out, int max_rows, sl_err_t *e
         int rc = start(c, err);
         if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
     }
+    /* The batch is new: an open transaction continues from row 0, and
+     * what came before went downstream. */
+    if (c->in_txn) c->txn_split = true;
+    c->txn_mark = 0;
     while (!atomic_load(&c->stop)) {
         int rc;
         if (!c->snapshot_done) {
@@ -1414,7 +1529,6 @@ static int cdc_next(sl_source_t *src, sl_batch_t *out, int max_rows, sl_err_t *e
         if (out->nrows >= max_rows && (!c->in_txn || out->nrows >= TXN_BATCH_CAP)) return 0;
         rc = stream_step(c, out, err);
         if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
-        if (!c->ev) break;
     }
     return out->nrows ? 0 : SL_SOURCE_END;
 }
