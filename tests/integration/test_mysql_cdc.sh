@@ -172,6 +172,28 @@ wait_for "$tmp/latest.out" "+I[3, 3.00]" || true
 stop_job
 check "latest-offset: only new changes" test "$(cat "$tmp/latest.out")" = "+I[3, 3.00]"
 
+gtid=$(mdb_sql "SELECT @@gtid_binlog_pos")
+mdb_sql "INSERT INTO app.orders_1 VALUES (4, 4.00); DELETE FROM app.orders_1 WHERE id = 1"
+job gtid 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.gtid-set' = '$gtid'"
+start_job gtid
+wait_for "$tmp/gtid.out" "-D[1, 1.00]" || true
+stop_job
+check "specific-offset from a MariaDB GTID" test "$(cat "$tmp/gtid.out")" = "+I[4, 4.00]
+-D[1, 1.00]"
+pos=$(mdb_sql "SHOW MASTER STATUS" | cut -f1,2)
+mdb_sql "INSERT INTO app.orders_1 VALUES (5, 5.00)"
+job fpos 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.file' = '${pos%%	*}', 'scan.startup.specific-offset.pos' = '${pos##*	}'"
+start_job fpos
+wait_for "$tmp/fpos.out" "+I[5, 5.00]" || true
+stop_job
+check "specific-offset from a file and position" test "$(cat "$tmp/fpos.out")" = "+I[5, 5.00]"
+job earliest 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'earliest-offset'"
+start_job earliest
+wait_for "$tmp/earliest.out" "+I[5, 5.00]" || true
+stop_job
+check "earliest-offset replays the whole binlog" test "$(head -2 "$tmp/earliest.out")" = "+I[1, 1.00]
++I[2, 2.00]"
+
 # ---- exactly once while writers run during the snapshot --------------------
 mdb_sql --database app "CREATE TABLE app.big (id INT PRIMARY KEY, k INT NOT NULL, v VARCHAR(20) NOT NULL);
          INSERT INTO app.big SELECT seq, seq % 97, CONCAT('v', seq) FROM seq_1_to_200000;

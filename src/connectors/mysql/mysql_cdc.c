@@ -219,6 +219,7 @@ typedef struct mycdc {
     uint32_t server_id;
     char *spec_file;
     int64_t spec_pos;
+    char *spec_gtid;           /* MariaDB GTID list: start after it */
     char *chunk_key;
     /* output */
     int nphys, nmeta;
@@ -855,6 +856,19 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
         checksum = r && r[0] && !strcasecmp(r[0], "CRC32");
         mysql_free_result(res);
     }
+    if (!at->file[0] && c->spec_gtid) {
+        /* MariaDB: the server finds the position of the GTID state. */
+        sl_strbuf_t q = SL_STRBUF_INIT;
+        sl_strbuf_puts(&q, "SET @slave_connect_state = ");
+        MYSQL *saved = c->q;
+        c->q = c->b; /* escape with this connection */
+        escape_lit(c, &q, c->spec_gtid);
+        c->q = saved;
+        rc = q.buf ? query(c, c->b, q.buf, err) : oom(err);
+        sl_strbuf_destroy(&q);
+        if (rc) return rc;
+        if ((rc = query(c, c->b, "SET @slave_gtid_strict_mode = 0", err))) return rc;
+    }
     c->rpl = mariadb_rpl_init(c->b);
     if (!c->rpl) return oom(err);
     mariadb_rpl_optionsv(c->rpl, MARIADB_RPL_FILENAME, at->file, strlen(at->file));
@@ -1475,8 +1489,13 @@ static int start(mycdc_t *c, sl_err_t *err)
         break;
     }
     case MODE_SPECIFIC:
-        snprintf(at.file, sizeof at.file, "%s", c->spec_file);
-        at.pos = (uint64_t)c->spec_pos;
+        if (c->spec_gtid) {
+            at.file[0] = '\0';
+            at.pos = 4;
+        } else {
+            snprintf(at.file, sizeof at.file, "%s", c->spec_file);
+            at.pos = (uint64_t)c->spec_pos;
+        }
         break;
     }
     if (c->mode != MODE_INITIAL && c->mode != MODE_SNAPSHOT) {
@@ -1587,6 +1606,7 @@ static void cdc_close(sl_source_t *src)
     free(c->password);
     free(c->tz);
     free(c->spec_file);
+    free(c->spec_gtid);
     free(c->chunk_key);
     free(c->table_label);
     free(c);
@@ -1659,14 +1679,33 @@ static int cdc_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
     const char *mode = sl_options_str(o, "scan.startup.mode", "initial");
     const sl_optval_t *mv = sl_options_get(o, "scan.startup.mode");
     if (!strcasecmp(mode, "specific-offset")) {
-        if (sl_options_get(o, "scan.startup.specific-offset.gtid-set")) {
-            sl_err_set(err, SL_EUNSUPPORTED,
-                       "option 'scan.startup.specific-offset.gtid-set' is not supported yet: "
-                       "give scan.startup.specific-offset.file and .pos");
-            if (mv && mv->src) { err->off = mv->src->val_off; err->len = mv->src->val_len; }
-            return -SL_EUNSUPPORTED;
-        }
-        if (!sl_options_get(o, "scan.startup.specific-offset.file") ||
+        const sl_optval_t *g = sl_options_get(o, "scan.startup.specific-offset.gtid-set");
+        if (g) {
+            /* MariaDB GTIDs: domain-server-sequence, comma separated. */
+            const char *p = g->text;
+            bool ok = *p != '\0';
+            while (ok && *p) {
+                for (int part = 0; part < 3 && ok; part++) {
+                    while (*p == ' ') p++;
+                    if (!isdigit((unsigned char)*p)) ok = false;
+                    while (isdigit((unsigned char)*p)) p++;
+                    if (part < 2 && ok) ok = *p++ == '-';
+                }
+                while (*p == ' ') p++;
+                if (ok && *p == ',') p++;
+                else if (*p) ok = false;
+            }
+            if (!ok) {
+                sl_err_set(err, SL_EUNSUPPORTED,
+                           "option 'scan.startup.specific-offset.gtid-set': '%s' is not a "
+                           "MariaDB GTID list (domain-server-sequence, e.g. 0-1-42); MySQL "
+                           "GTID sets (uuid:1-42) are not supported yet: give "
+                           "scan.startup.specific-offset.file and .pos",
+                           g->text);
+                if (g->src) { err->off = g->src->val_off; err->len = g->src->val_len; }
+                return -SL_EUNSUPPORTED;
+            }
+        } else if (!sl_options_get(o, "scan.startup.specific-offset.file") ||
             !sl_options_get(o, "scan.startup.specific-offset.pos")) {
             sl_err_set(err, SL_EINVAL,
                        "'scan.startup.mode' = 'specific-offset' needs "
@@ -1754,6 +1793,8 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
     const sl_optval_t *sf = sl_options_get(o, "scan.startup.specific-offset.file");
     if (sf && !(c->spec_file = strdup(sf->text))) return oom(err);
     c->spec_pos = sl_options_int(o, "scan.startup.specific-offset.pos", 4);
+    const sl_optval_t *sg = sl_options_get(o, "scan.startup.specific-offset.gtid-set");
+    if (sg && !(c->spec_gtid = strdup(sg->text))) return oom(err);
     const sl_optval_t *ck = sl_options_get(o, "scan.incremental.snapshot.chunk.key-column");
     if (ck && !(c->chunk_key = strdup(ck->text))) return oom(err);
     const sl_optval_t *sid = sl_options_get(o, "server-id");
