@@ -194,6 +194,16 @@ stop_job
 check "earliest-offset replays the whole binlog" test "$(head -2 "$tmp/earliest.out")" = "+I[1, 1.00]
 +I[2, 2.00]"
 
+sleep 1.1
+ts_ms=$(( $(date +%s) * 1000 ))
+sleep 1.1
+mdb_sql "INSERT INTO app.orders_1 VALUES (6, 6.00)"
+job tsmode 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'timestamp', 'scan.startup.timestamp-millis' = '$ts_ms'"
+start_job tsmode
+wait_for "$tmp/tsmode.out" "+I[6, 6.00]" || true
+stop_job
+check "timestamp mode skips older changes" test "$(cat "$tmp/tsmode.out")" = "+I[6, 6.00]"
+
 # ---- exactly once while writers run during the snapshot --------------------
 mdb_sql --database app "CREATE TABLE app.big (id INT PRIMARY KEY, k INT NOT NULL, v VARCHAR(20) NOT NULL);
          INSERT INTO app.big SELECT seq, seq % 97, CONCAT('v', seq) FROM seq_1_to_200000;
