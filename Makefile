@@ -5,6 +5,7 @@
 #   make check      unit tests (Check), SQL case tables, integration tests
 #   make unit       unit tests only
 #   make fuzz       libFuzzer harnesses (needs clang); FUZZ_SECONDS=60 make fuzz-run
+#                   runs each harness for that long
 #
 # Objects and the lemon-generated parser live under build/, never in src/.
 
@@ -71,17 +72,24 @@ CORPUS ?= ../shared/testdata/flink-sql
 corpus: $(B)/sluice
 	scripts/corpus-check $(B)/sluice $(CORPUS)
 
-# libFuzzer: the front end compiled again with clang's fuzzer instrumentation.
+# libFuzzer: the front end and the binlog decoder compiled again with
+# clang's fuzzer instrumentation; fuzz-run runs each for FUZZ_SECONDS.
 FUZZ_SRCS := $(filter src/util/% src/sql/%,$(LIB_SRCS))
+FUZZ_BINLOG_SRCS := src/connectors/mysql/binlog.c $(filter src/util/%,$(LIB_SRCS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 $(CPPFLAGS)
 FUZZ_SECONDS ?= 60
-fuzz: $(B)/fuzz/fuzz_sql
+FUZZ_BINS := $(B)/fuzz/fuzz_sql $(B)/fuzz/fuzz_binlog
+fuzz: $(FUZZ_BINS)
 $(B)/fuzz/fuzz_sql: tests/fuzz/fuzz_sql.c $(FUZZ_SRCS) $(GEN)/sql_parse.c
 	@test -n "$(CLANG)" || { echo "make fuzz needs clang: apt-get install clang libclang-rt-14-dev"; exit 1; }
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_sql.c $(FUZZ_SRCS) $(GEN)/sql_parse.c -lm
-fuzz-run: $(B)/fuzz/fuzz_sql
-	tests/fuzz/run $(B)/fuzz/fuzz_sql $(FUZZ_SECONDS)
+$(B)/fuzz/fuzz_binlog: tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) $(wildcard src/util/*.h) src/connectors/mysql/binlog.h
+	@test -n "$(CLANG)" || { echo "make fuzz needs clang: apt-get install clang libclang-rt-14-dev"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) -lm
+fuzz-run: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 clean:
 	rm -rf $(B)

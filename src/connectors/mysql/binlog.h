@@ -246,7 +246,8 @@ typedef enum sl_myval_kind {
     SL_MV_ENUM,                /* u64: 1-based index, 0 for the '' error value */
     SL_MV_SET,                 /* u64: bit mask of members */
     SL_MV_DATE,                /* year, month, day (zero dates: 0s) */
-    SL_MV_TIME,                /* neg, hour (0..838), minute, second, micro */
+    SL_MV_TIME,                /* neg, i64 = hours (0..838; `hour` holds them
+                                  capped at 255), minute, second, micro */
     SL_MV_DATETIME,            /* year..second, micro (zero dates: 0s) */
     SL_MV_TIMESTAMP,           /* epoch seconds in i64, micro; 0 = zero ts */
 } sl_myval_kind_t;
@@ -277,7 +278,8 @@ typedef struct sl_myval {
  * (may be NULL: signed). Decimal text goes to arena; strings and JSON point
  * into the event. Returns 1 when an image was decoded, 0 at the end
  * of the event, <0 on a malformed image (err names the column). The table
- * must be the one whose id r->table_id names, with r->ncols columns. */
+ * must be the one whose id r->table_id names, with r->ncols columns. For
+ * a WRITE or DELETE event (one image per row) `after` is ignored. */
 int sl_bl_rows_next(sl_bl_rows_t *r, const sl_bl_table_t *t, bool after,
                     const bool *unsigned_hint, sl_myval_t *vals,
                     sl_arena_t *arena, sl_err_t *err);

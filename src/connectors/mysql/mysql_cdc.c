@@ -944,6 +944,21 @@ static int on_table_map(mycdc_t *c, const uint8_t *body, size_t len, sl_err_t *e
             t->bmy[i] = i;
         }
     }
+    /* MariaDB's pre-5.6 temporal formats (mysql56_temporal_format=OFF)
+     * log TIME(n)/DATETIME(n)/TIMESTAMP(n) under the old type codes without
+     * their precision: refuse rather than misread. */
+    for (int i = 0; i < tm.ncols; i++) {
+        int k = t->bmy[i];
+        uint8_t ty = t->tm.cols[i].type;
+        if (k >= 0 && (ty == SL_MYT_TIME || ty == SL_MYT_DATETIME || ty == SL_MYT_TIMESTAMP) &&
+            t->cols[k].scale > 0)
+            return sl_err_set(err, SL_EUNSUPPORTED,
+                              "mysql-cdc: %s.%s: column '%s' is logged in the old temporal "
+                              "format without its fractional precision; set "
+                              "mysql56_temporal_format=ON on the server and rebuild the table "
+                              "(ALTER TABLE ... FORCE)",
+                              t->db, t->name, t->cols[k].name);
+    }
     /* Every Flink column must still be there. */
     for (int f = 0; f < c->nphys; f++) {
         bool found = false;

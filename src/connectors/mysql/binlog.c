@@ -1,0 +1,1475 @@
+/* binlog.c - decoding MySQL / MariaDB binlog events; see binlog.h.
+ *
+ * Every read goes through a cursor (cur_t) that knows the end of the bytes
+ * it may read, so a malformed event is an -SL_EINVAL naming the event and
+ * the field or column, never a read past the buffer. Nothing here keeps
+ * state between calls; the only allocations are the caller's arena's.
+ *
+ * Format facts used (see the references in binlog.h):
+ *  - packed integers (net_field_length): < 251 one byte; 252 + 2 bytes,
+ *    253 + 3 bytes, 254 + 8 bytes (little-endian); 251 is SQL NULL and is
+ *    not a valid length here.
+ *  - bitmaps of columns are LSB first within each byte; the SIGNEDNESS
+ *    optional metadata bitmap is MSB first.
+ *  - integers are little-endian except the TIME2 / DATETIME2 / TIMESTAMP2
+ *    parts, BIT values and packed decimals, which are big-endian.
+ */
+#include "connectors/mysql/binlog.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- byte cursor ---- */
+
+typedef struct cur {
+    const uint8_t *p;
+    const uint8_t *end;
+} cur_t;
+
+/* Bytes left to read. */
+static size_t cur_left(const cur_t *c)
+{
+    return (size_t)(c->end - c->p);
+}
+
+/* The n-byte (n <= 8) little- / big-endian unsigned integer at p. */
+static uint64_t get_le(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get_be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+/* Reads an n-byte little-endian integer; false when fewer bytes are left. */
+static bool rd_le(cur_t *c, int n, uint64_t *v)
+{
+    if (cur_left(c) < (size_t)n) return false;
+    *v = get_le(c->p, n);
+    c->p += n;
+    return true;
+}
+
+/* Takes n bytes: *out points into the cursor's buffer (the caller's);
+ * false when fewer are left. */
+static bool rd_bytes(cur_t *c, uint64_t n, const uint8_t **out)
+{
+    if (cur_left(c) < n) return false;
+    *out = c->p;
+    c->p += n;
+    return true;
+}
+
+/* A packed (length-encoded) integer; false on truncation or the NULL
+ * marker 251 / the reserved 255. */
+static bool rd_packed(cur_t *c, uint64_t *v)
+{
+    if (cur_left(c) < 1) return false;
+    uint8_t b = *c->p++;
+    if (b < 251) {
+        *v = b;
+        return true;
+    }
+    switch (b) {
+    case 252: return rd_le(c, 2, v);
+    case 253: return rd_le(c, 3, v);
+    case 254: return rd_le(c, 8, v);
+    default: return false;   /* 251 NULL, 255 undefined */
+    }
+}
+
+/* ---- CRC32 (zlib's: reflected polynomial 0xEDB88320) ---- */
+
+static const uint32_t crc_table[256] = {
+    0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f,
+    0xe963a535, 0x9e6495a3, 0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988,
+    0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91, 0x1db71064, 0x6ab020f2,
+    0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
+    0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9,
+    0xfa0f3d63, 0x8d080df5, 0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172,
+    0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b, 0x35b5a8fa, 0x42b2986c,
+    0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
+    0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423,
+    0xcfba9599, 0xb8bda50f, 0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924,
+    0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d, 0x76dc4190, 0x01db7106,
+    0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
+    0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d,
+    0x91646c97, 0xe6635c01, 0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e,
+    0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457, 0x65b0d9c6, 0x12b7e950,
+    0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
+    0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7,
+    0xa4d1c46d, 0xd3d6f4fb, 0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0,
+    0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9, 0x5005713c, 0x270241aa,
+    0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
+    0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81,
+    0xb7bd5c3b, 0xc0ba6cad, 0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a,
+    0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683, 0xe3630b12, 0x94643b84,
+    0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
+    0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb,
+    0x196c3671, 0x6e6b06e7, 0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc,
+    0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5, 0xd6d6a3e8, 0xa1d1937e,
+    0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
+    0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55,
+    0x316e8eef, 0x4669be79, 0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236,
+    0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f, 0xc5ba3bbe, 0xb2bd0b28,
+    0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
+    0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f,
+    0x72076785, 0x05005713, 0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38,
+    0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21, 0x86d3d2d4, 0xf1d4e242,
+    0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
+    0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69,
+    0x616bffd3, 0x166ccf45, 0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2,
+    0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db, 0xaed16a4a, 0xd9d65adc,
+    0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
+    0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693,
+    0x54de5729, 0x23d967bf, 0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94,
+    0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
+};
+
+/* CRC32 of p[0..n). */
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) c = crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+    return c ^ 0xffffffffu;
+}
+
+/* Checks the CRC32 trailer of the whole event buf[0..len), len >= 4. */
+static bool crc_ok(const uint8_t *buf, size_t len)
+{
+    return crc32_of(buf, len - 4) == (uint32_t)get_le(buf + len - 4, 4);
+}
+
+/* ---- names for messages ---- */
+
+/* The event type's name for messages (a static string). */
+static const char *event_name(uint8_t type)
+{
+    switch (type) {
+    case SL_BL_QUERY: return "QUERY";
+    case SL_BL_STOP: return "STOP";
+    case SL_BL_ROTATE: return "ROTATE";
+    case SL_BL_FORMAT_DESCRIPTION: return "FORMAT_DESCRIPTION";
+    case SL_BL_XID: return "XID";
+    case SL_BL_TABLE_MAP: return "TABLE_MAP";
+    case SL_BL_WRITE_ROWS_V1: return "WRITE_ROWS_V1";
+    case SL_BL_UPDATE_ROWS_V1: return "UPDATE_ROWS_V1";
+    case SL_BL_DELETE_ROWS_V1: return "DELETE_ROWS_V1";
+    case SL_BL_HEARTBEAT: return "HEARTBEAT";
+    case SL_BL_WRITE_ROWS_V2: return "WRITE_ROWS";
+    case SL_BL_UPDATE_ROWS_V2: return "UPDATE_ROWS";
+    case SL_BL_DELETE_ROWS_V2: return "DELETE_ROWS";
+    case SL_BL_MYSQL_GTID: return "GTID";
+    case SL_BL_MYSQL_ANONYMOUS_GTID: return "ANONYMOUS_GTID";
+    case SL_BL_MYSQL_PREVIOUS_GTIDS: return "PREVIOUS_GTIDS";
+    case SL_BL_MYSQL_PARTIAL_UPDATE_ROWS: return "PARTIAL_UPDATE_ROWS";
+    case SL_BL_MARIADB_ANNOTATE_ROWS: return "ANNOTATE_ROWS";
+    case SL_BL_MARIADB_BINLOG_CHECKPOINT: return "BINLOG_CHECKPOINT";
+    case SL_BL_MARIADB_GTID: return "MariaDB GTID";
+    case SL_BL_MARIADB_GTID_LIST: return "GTID_LIST";
+    case SL_BL_MARIADB_START_ENCRYPTION: return "START_ENCRYPTION";
+    case SL_BL_MARIADB_QUERY_COMPRESSED: return "QUERY_COMPRESSED";
+    case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED_V1: return "WRITE_ROWS_COMPRESSED_V1";
+    case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED_V1: return "UPDATE_ROWS_COMPRESSED_V1";
+    case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED_V1: return "DELETE_ROWS_COMPRESSED_V1";
+    case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED: return "WRITE_ROWS_COMPRESSED";
+    case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED: return "UPDATE_ROWS_COMPRESSED";
+    case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED: return "DELETE_ROWS_COMPRESSED";
+    default: return "unknown";
+    }
+}
+
+/* The column type's name for messages (a static string). */
+static const char *type_name(uint8_t t)
+{
+    switch (t) {
+    case SL_MYT_DECIMAL: return "DECIMAL";
+    case SL_MYT_TINY: return "TINY";
+    case SL_MYT_SHORT: return "SHORT";
+    case SL_MYT_LONG: return "LONG";
+    case SL_MYT_FLOAT: return "FLOAT";
+    case SL_MYT_DOUBLE: return "DOUBLE";
+    case SL_MYT_NULL: return "NULL";
+    case SL_MYT_TIMESTAMP: return "TIMESTAMP";
+    case SL_MYT_LONGLONG: return "LONGLONG";
+    case SL_MYT_INT24: return "INT24";
+    case SL_MYT_DATE: return "DATE";
+    case SL_MYT_TIME: return "TIME";
+    case SL_MYT_DATETIME: return "DATETIME";
+    case SL_MYT_YEAR: return "YEAR";
+    case SL_MYT_NEWDATE: return "NEWDATE";
+    case SL_MYT_VARCHAR: return "VARCHAR";
+    case SL_MYT_BIT: return "BIT";
+    case SL_MYT_TIMESTAMP2: return "TIMESTAMP2";
+    case SL_MYT_DATETIME2: return "DATETIME2";
+    case SL_MYT_TIME2: return "TIME2";
+    case SL_MYT_JSON: return "JSON";
+    case SL_MYT_NEWDECIMAL: return "NEWDECIMAL";
+    case SL_MYT_ENUM: return "ENUM";
+    case SL_MYT_SET: return "SET";
+    case SL_MYT_TINY_BLOB: return "TINY_BLOB";
+    case SL_MYT_MEDIUM_BLOB: return "MEDIUM_BLOB";
+    case SL_MYT_LONG_BLOB: return "LONG_BLOB";
+    case SL_MYT_BLOB: return "BLOB";
+    case SL_MYT_VAR_STRING: return "VAR_STRING";
+    case SL_MYT_STRING: return "STRING";
+    case SL_MYT_GEOMETRY: return "GEOMETRY";
+    default: return "unknown type";
+    }
+}
+
+/* ---- format description ---- */
+
+/* Post-header lengths of binlog v4 as MySQL 5.6+ and MariaDB 10 write
+ * them; types not listed are 0. */
+static const struct { uint8_t type, len; } v4_post_headers[] = {
+    {SL_BL_QUERY, 13}, {SL_BL_STOP, 0}, {SL_BL_ROTATE, 8},
+    {5 /* INTVAR */, 0}, {6 /* LOAD */, 18}, {8 /* CREATE_FILE */, 4},
+    {9 /* APPEND_BLOCK */, 4}, {10 /* EXEC_LOAD */, 4},
+    {11 /* DELETE_FILE */, 4}, {12 /* NEW_LOAD */, 18}, {13 /* RAND */, 0},
+    {14 /* USER_VAR */, 0}, {SL_BL_XID, 0}, {17 /* BEGIN_LOAD_QUERY */, 4},
+    {18 /* EXECUTE_LOAD_QUERY */, 26}, {SL_BL_TABLE_MAP, 8},
+    {SL_BL_WRITE_ROWS_V1, 8}, {SL_BL_UPDATE_ROWS_V1, 8},
+    {SL_BL_DELETE_ROWS_V1, 8}, {26 /* INCIDENT */, 2}, {SL_BL_HEARTBEAT, 0},
+    {SL_BL_WRITE_ROWS_V2, 10}, {SL_BL_UPDATE_ROWS_V2, 10},
+    {SL_BL_DELETE_ROWS_V2, 10}, {SL_BL_MYSQL_GTID, 42},
+    {SL_BL_MYSQL_ANONYMOUS_GTID, 42}, {SL_BL_MYSQL_PREVIOUS_GTIDS, 0},
+    {SL_BL_MYSQL_PARTIAL_UPDATE_ROWS, 10},
+    {SL_BL_MARIADB_ANNOTATE_ROWS, 0}, {SL_BL_MARIADB_BINLOG_CHECKPOINT, 4},
+    {SL_BL_MARIADB_GTID, 19}, {SL_BL_MARIADB_GTID_LIST, 4},
+    {SL_BL_MARIADB_START_ENCRYPTION, 0}, {SL_BL_MARIADB_QUERY_COMPRESSED, 13},
+    {SL_BL_MARIADB_WRITE_ROWS_COMPRESSED_V1, 8},
+    {SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED_V1, 8},
+    {SL_BL_MARIADB_DELETE_ROWS_COMPRESSED_V1, 8},
+    {SL_BL_MARIADB_WRITE_ROWS_COMPRESSED, 10},
+    {SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED, 10},
+    {SL_BL_MARIADB_DELETE_ROWS_COMPRESSED, 10},
+};
+
+void sl_bl_format_default(sl_bl_format_t *f)
+{
+    memset(f, 0, sizeof *f);
+    f->binlog_version = 4;
+    for (size_t i = 0; i < sizeof v4_post_headers / sizeof v4_post_headers[0]; i++)
+        f->post_header_len[v4_post_headers[i].type] = v4_post_headers[i].len;
+}
+
+/* The post-header length of `type` in f, or `dflt` when f does not
+ * announce one. */
+static size_t post_header(const sl_bl_format_t *f, uint8_t type, size_t dflt)
+{
+    uint8_t n = f ? f->post_header_len[type] : 0;
+    return n ? n : dflt;
+}
+
+int sl_bl_header_parse(const uint8_t *buf, size_t len, sl_bl_header_t *h,
+                       sl_err_t *err)
+{
+    if (len < SL_BL_HEADER_LEN)
+        return sl_err_set(err, SL_EINVAL,
+                          "binlog event of %zu bytes is shorter than its "
+                          "19-byte header", len);
+    h->timestamp = (uint32_t)get_le(buf, 4);
+    h->type = buf[4];
+    h->server_id = (uint32_t)get_le(buf + 5, 4);
+    h->event_size = (uint32_t)get_le(buf + 9, 4);
+    h->log_pos = (uint32_t)get_le(buf + 13, 4);
+    h->flags = (uint16_t)get_le(buf + 17, 2);
+    if (h->event_size != len)
+        return sl_err_set(err, SL_EINVAL,
+                          "%s event: header says %u bytes, got %zu",
+                          event_name(h->type), h->event_size, len);
+    return 0;
+}
+
+int sl_bl_body(const sl_bl_format_t *f, const uint8_t *buf, size_t len,
+               const uint8_t **body, size_t *blen, sl_err_t *err)
+{
+    size_t trailer = f->checksum ? 4 : 0;
+    if (len < SL_BL_HEADER_LEN + trailer)
+        return sl_err_set(err, SL_EINVAL,
+                          "binlog event of %zu bytes is shorter than its "
+                          "header%s", len, trailer ? " and checksum" : "");
+    if (trailer && !crc_ok(buf, len))
+        return sl_err_set(err, SL_EINVAL, "%s event: checksum mismatch",
+                          event_name(buf[4]));
+    *body = buf + SL_BL_HEADER_LEN;
+    *blen = len - SL_BL_HEADER_LEN - trailer;
+    return 0;
+}
+
+/* Leading "X.Y.Z" of a server version as X*10000 + Y*100 + Z (each part
+ * clamped to 99), 0 if it does not start with a digit. */
+static unsigned version_product(const char *v)
+{
+    unsigned part[3] = {0, 0, 0};
+    const char *s = v;
+    if (*s < '0' || *s > '9') return 0;
+    for (int i = 0; i < 3; i++) {
+        unsigned n = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (n < 99) n = n * 10 + (unsigned)(*s - '0');
+            if (n > 99) n = 99;
+            s++;
+        }
+        part[i] = n;
+        if (*s != '.') break;
+        s++;
+    }
+    return part[0] * 10000 + part[1] * 100 + part[2];
+}
+
+/* FORMAT_DESCRIPTION body: binlog_version(2) server_version(50)
+ * create_timestamp(4) header_len(1) post_header_lens(n)
+ * [checksum_alg(1) checksum(4)]. */
+#define FDE_FIXED (2 + 50 + 4 + 1)
+
+int sl_bl_format_parse(const uint8_t *buf, size_t len, sl_bl_format_t *f,
+                       sl_err_t *err)
+{
+    sl_bl_header_t h;
+    int rc = sl_bl_header_parse(buf, len, &h, err);
+    if (rc < 0) return rc;
+    if (h.type != SL_BL_FORMAT_DESCRIPTION)
+        return sl_err_set(err, SL_EINVAL,
+                          "expected a FORMAT_DESCRIPTION event, got type %u (%s)",
+                          h.type, event_name(h.type));
+    if (len < SL_BL_HEADER_LEN + FDE_FIXED)
+        return sl_err_set(err, SL_EINVAL,
+                          "FORMAT_DESCRIPTION event: %zu bytes, truncated", len);
+    const uint8_t *b = buf + SL_BL_HEADER_LEN;
+    memset(f, 0, sizeof *f);
+    f->binlog_version = (uint16_t)get_le(b, 2);
+    if (f->binlog_version != 4)
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "FORMAT_DESCRIPTION event: binlog version %u "
+                          "(only version 4, MySQL 5.0+ / MariaDB, is supported)",
+                          f->binlog_version);
+    size_t vlen = 0;
+    while (vlen < 50 && b[2 + vlen]) vlen++;
+    memcpy(f->server_version, b + 2, vlen);
+    f->server_version[vlen] = '\0';
+    f->mariadb = strstr(f->server_version, "MariaDB") != NULL;
+    uint8_t common_len = b[2 + 50 + 4];
+    if (common_len != SL_BL_HEADER_LEN)
+        return sl_err_set(err, SL_EINVAL,
+                          "FORMAT_DESCRIPTION event: common header length %u, "
+                          "expected 19", common_len);
+    unsigned vp = version_product(f->server_version);
+    bool has_alg = f->mariadb ? vp >= 50300 : vp >= 50601;
+    size_t n = len - SL_BL_HEADER_LEN - FDE_FIXED;
+    if (has_alg) {
+        if (n < 5)
+            return sl_err_set(err, SL_EINVAL,
+                              "FORMAT_DESCRIPTION event: no room for the "
+                              "checksum algorithm of server %s",
+                              f->server_version);
+        n -= 5;
+        uint8_t alg = buf[len - 5];
+        if (alg == 1) {
+            if (!crc_ok(buf, len))
+                return sl_err_set(err, SL_EINVAL,
+                                  "FORMAT_DESCRIPTION event: checksum mismatch");
+            f->checksum = true;
+        } else if (alg != 0 && alg != 255) {   /* 255: undefined = none */
+            return sl_err_set(err, SL_EUNSUPPORTED,
+                              "FORMAT_DESCRIPTION event: checksum algorithm %u "
+                              "(only CRC32 or none are supported)", alg);
+        }
+    }
+    if (n > 255) n = 255;
+    /* post_header_lens[i] is the length for event type i + 1 */
+    memcpy(f->post_header_len + 1, b + FDE_FIXED, n);
+    return 0;
+}
+
+/* ---- small events ---- */
+
+int sl_bl_rotate_parse(const sl_bl_format_t *f, const uint8_t *body,
+                       size_t len, sl_bl_rotate_t *out, sl_err_t *err)
+{
+    size_t ph = post_header(f, SL_BL_ROTATE, 8);
+    if (ph < 8 || len < ph)
+        return sl_err_set(err, SL_EINVAL,
+                          "ROTATE event: %zu bytes, truncated post-header", len);
+    out->pos = get_le(body, 8);
+    out->file = (const char *)body + ph;
+    out->file_len = len - ph;
+    return 0;
+}
+
+int sl_bl_query_parse(const sl_bl_format_t *f, const uint8_t *body,
+                      size_t len, sl_bl_query_t *out, sl_err_t *err)
+{
+    size_t ph = post_header(f, SL_BL_QUERY, 13);
+    if (ph < 13)
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "QUERY event: post-header of %zu bytes (pre-v4 binlog)",
+                          ph);
+    if (len < ph)
+        return sl_err_set(err, SL_EINVAL,
+                          "QUERY event: %zu bytes, truncated post-header", len);
+    out->thread_id = (uint32_t)get_le(body, 4);
+    out->exec_time = (uint32_t)get_le(body + 4, 4);
+    size_t db_len = body[8];
+    out->error_code = (uint16_t)get_le(body + 9, 2);
+    size_t status_len = (size_t)get_le(body + 11, 2);
+    cur_t c = {body + ph, body + len};
+    const uint8_t *status, *db, *nul;
+    if (!rd_bytes(&c, status_len, &status))
+        return sl_err_set(err, SL_EINVAL,
+                          "QUERY event: status variables (%zu bytes) truncated",
+                          status_len);
+    if (!rd_bytes(&c, db_len, &db) || !rd_bytes(&c, 1, &nul))
+        return sl_err_set(err, SL_EINVAL,
+                          "QUERY event: database name (%zu bytes) truncated",
+                          db_len);
+    if (*nul != 0)
+        return sl_err_set(err, SL_EINVAL,
+                          "QUERY event: database name not NUL-terminated");
+    out->db = (const char *)db;
+    out->db_len = db_len;
+    out->sql = (const char *)c.p;
+    out->sql_len = cur_left(&c);
+    return 0;
+}
+
+int sl_bl_xid_parse(const uint8_t *body, size_t len, uint64_t *xid,
+                    sl_err_t *err)
+{
+    if (len < 8)
+        return sl_err_set(err, SL_EINVAL,
+                          "XID event: %zu bytes, expected 8", len);
+    *xid = get_le(body, 8);
+    return 0;
+}
+
+int sl_bl_gtid_parse(const sl_bl_format_t *f, const sl_bl_header_t *h,
+                     const uint8_t *body, size_t len, sl_bl_gtid_t *out,
+                     sl_err_t *err)
+{
+    (void)f;
+    memset(out, 0, sizeof *out);
+    if (h->type == SL_BL_MARIADB_GTID) {
+        /* seq_no(8) domain_id(4) flags2(1) [commit_id(8)] */
+        if (len < 13)
+            return sl_err_set(err, SL_EINVAL,
+                              "MariaDB GTID event: %zu bytes, truncated", len);
+        out->mariadb = true;
+        out->seq_no = get_le(body, 8);
+        out->domain_id = (uint32_t)get_le(body + 8, 4);
+        out->flags = body[12];
+        out->server_id = h->server_id;
+        return 0;
+    }
+    if (h->type == SL_BL_MYSQL_GTID || h->type == SL_BL_MYSQL_ANONYMOUS_GTID) {
+        /* gtid_flags(1) sid(16) gno(8) [logical clock, ...] */
+        if (len < 25)
+            return sl_err_set(err, SL_EINVAL,
+                              "%s event: %zu bytes, truncated",
+                              event_name(h->type), len);
+        out->flags = body[0];
+        memcpy(out->sid, body + 1, 16);
+        out->gno = get_le(body + 17, 8);
+        out->server_id = h->server_id;
+        return 0;
+    }
+    return sl_err_set(err, SL_EINVAL, "event type %u (%s) is not a GTID event",
+                      h->type, event_name(h->type));
+}
+
+/* ---- TABLE_MAP ---- */
+
+/* Optional metadata field types (Table_map_event::Optional_metadata_field_type). */
+enum {
+    OM_SIGNEDNESS = 1, OM_DEFAULT_CHARSET, OM_COLUMN_CHARSET, OM_COLUMN_NAME,
+    OM_SET_STR_VALUE, OM_ENUM_STR_VALUE, OM_GEOMETRY_TYPE,
+    OM_SIMPLE_PRIMARY_KEY, OM_PRIMARY_KEY_WITH_PREFIX,
+    OM_ENUM_AND_SET_DEFAULT_CHARSET, OM_ENUM_AND_SET_COLUMN_CHARSET,
+};
+
+/* Columns the SIGNEDNESS bitmap covers (is_numeric_type in MySQL's and
+ * MariaDB's log_event.cc). */
+static bool is_numeric(uint8_t t)
+{
+    switch (t) {
+    case SL_MYT_TINY: case SL_MYT_SHORT: case SL_MYT_INT24: case SL_MYT_LONG:
+    case SL_MYT_LONGLONG: case SL_MYT_NEWDECIMAL: case SL_MYT_FLOAT:
+    case SL_MYT_DOUBLE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Columns the (DEFAULT_|COLUMN_)CHARSET fields cover, by real type (ENUM
+ * and SET have fields of their own). MariaDB counts GEOMETRY (a BLOB with
+ * the binary charset there), MySQL does not. */
+static bool is_character(uint8_t t, bool mariadb)
+{
+    switch (t) {
+    case SL_MYT_STRING: case SL_MYT_VAR_STRING: case SL_MYT_VARCHAR:
+    case SL_MYT_BLOB: case SL_MYT_TINY_BLOB: case SL_MYT_MEDIUM_BLOB:
+    case SL_MYT_LONG_BLOB:
+        return true;
+    case SL_MYT_GEOMETRY:
+        return mariadb;
+    default:
+        return false;
+    }
+}
+
+/* Columns the ENUM_AND_SET_*_CHARSET fields cover, by real type. */
+static bool is_enum_or_set(uint8_t t)
+{
+    return t == SL_MYT_ENUM || t == SL_MYT_SET;
+}
+
+/* Decodes the type metadata of column i (type t) from c into col (type
+ * becomes the real type: STRING metadata may say ENUM or SET); returns 0
+ * or an error naming the column. Allocates nothing. */
+static int read_column_meta(cur_t *c, int i, uint8_t t, sl_bl_column_t *col,
+                            sl_err_t *err)
+{
+    uint64_t v;
+    col->type = t;
+    col->meta = 0;
+    switch (t) {
+    case SL_MYT_TINY: case SL_MYT_SHORT: case SL_MYT_INT24: case SL_MYT_LONG:
+    case SL_MYT_LONGLONG: case SL_MYT_NULL: case SL_MYT_TIMESTAMP:
+    case SL_MYT_DATE: case SL_MYT_TIME: case SL_MYT_DATETIME: case SL_MYT_YEAR:
+    case SL_MYT_NEWDATE:
+        return 0;
+    case SL_MYT_DECIMAL:
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "TABLE_MAP event: column %d has the pre-5.0 DECIMAL "
+                          "type (ALTER the column to rebuild it)", i);
+    case SL_MYT_FLOAT: case SL_MYT_DOUBLE:
+        if (!rd_le(c, 1, &v)) goto trunc;
+        col->meta = (uint16_t)v;
+        return 0;
+    case SL_MYT_TINY_BLOB: case SL_MYT_MEDIUM_BLOB: case SL_MYT_LONG_BLOB:
+    case SL_MYT_BLOB: case SL_MYT_GEOMETRY: case SL_MYT_JSON:
+        if (!rd_le(c, 1, &v)) goto trunc;
+        if (v < 1 || v > 4)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: column %d (%s): length size %u "
+                              "not in 1..4", i, type_name(t), (unsigned)v);
+        col->meta = (uint16_t)v;
+        return 0;
+    case SL_MYT_TIME2: case SL_MYT_DATETIME2: case SL_MYT_TIMESTAMP2:
+        if (!rd_le(c, 1, &v)) goto trunc;
+        if (v > 6)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: column %d (%s): fractional "
+                              "precision %u not in 0..6", i, type_name(t),
+                              (unsigned)v);
+        col->meta = (uint16_t)v;
+        return 0;
+    case SL_MYT_VARCHAR: case SL_MYT_VAR_STRING:
+        if (!rd_le(c, 2, &v)) goto trunc;
+        col->meta = (uint16_t)v;
+        return 0;
+    case SL_MYT_NEWDECIMAL: {
+        if (cur_left(c) < 2) goto trunc;
+        unsigned prec = c->p[0], scale = c->p[1];
+        c->p += 2;
+        if (prec < 1 || prec > 65 || scale > prec)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: column %d: DECIMAL(%u,%u) is "
+                              "not a valid precision and scale", i, prec, scale);
+        col->meta = (uint16_t)(prec << 8 | scale);
+        return 0;
+    }
+    case SL_MYT_BIT: {
+        if (cur_left(c) < 2) goto trunc;
+        unsigned last = c->p[0], bytes = c->p[1];
+        c->p += 2;
+        unsigned bits = bytes * 8 + last;
+        if (last > 7 || bits > 64)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: column %d: BIT metadata "
+                              "(%u bytes + %u bits) is more than 64 bits",
+                              i, bytes, last);
+        col->meta = (uint16_t)bits;
+        return 0;
+    }
+    case SL_MYT_STRING: case SL_MYT_ENUM: case SL_MYT_SET: {
+        if (cur_left(c) < 2) goto trunc;
+        unsigned b0 = c->p[0], b1 = c->p[1];
+        c->p += 2;
+        unsigned real = t, length = b1;
+        if (b0 != 0) {
+            if ((b0 & 0x30) != 0x30) {   /* CHAR longer than 255 bytes */
+                length = (((b0 & 0x30) ^ 0x30) << 4) | b1;
+                real = b0 | 0x30;
+            } else {
+                real = b0;
+            }
+        }
+        if (real == SL_MYT_ENUM ? length < 1 || length > 2
+            : real == SL_MYT_SET ? length < 1 || length > 8
+            : real != SL_MYT_STRING)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: column %d (%s): bad metadata "
+                              "0x%02x 0x%02x", i, type_name(t), b0, b1);
+        col->type = (uint8_t)real;
+        col->meta = (uint16_t)length;
+        return 0;
+    }
+    default:
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "TABLE_MAP event: column %d has unsupported type %u",
+                          i, t);
+    }
+trunc:
+    return sl_err_set(err, SL_EINVAL,
+                      "TABLE_MAP event: metadata of column %d (%s) truncated",
+                      i, type_name(t));
+}
+
+/* Whether a charset field covers a column of real type ty: `which` 0 for
+ * the character columns, 1 for the ENUM and SET columns. */
+static bool charset_covers(int which, uint8_t ty, bool mariadb)
+{
+    return which == 0 ? is_character(ty, mariadb) : is_enum_or_set(ty);
+}
+
+/* Index of the k-th (0-based) column a charset field covers, -1 if none. */
+static int nth_column(const sl_bl_table_t *t, bool mariadb, int which,
+                      uint64_t k)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (charset_covers(which, t->cols[i].type, mariadb) && k-- == 0)
+            return i;
+    return -1;
+}
+
+/* DEFAULT_CHARSET / ENUM_AND_SET_DEFAULT_CHARSET: default collation, then
+ * (index among the covered columns, collation) pairs. `which` 0: character
+ * columns, 1: ENUM and SET columns. */
+static int om_default_charset(cur_t *c, sl_bl_table_t *t, bool mariadb,
+                              int which, const char *what, sl_err_t *err)
+{
+    uint64_t dflt, idx, coll;
+    if (!rd_packed(c, &dflt))
+        return sl_err_set(err, SL_EINVAL, "TABLE_MAP event: %s truncated", what);
+    for (int i = 0; i < t->ncols; i++)
+        if (charset_covers(which, t->cols[i].type, mariadb))
+            t->cols[i].charset = (uint32_t)dflt;
+    while (cur_left(c) > 0) {
+        if (!rd_packed(c, &idx) || !rd_packed(c, &coll))
+            return sl_err_set(err, SL_EINVAL, "TABLE_MAP event: %s truncated",
+                              what);
+        int col = nth_column(t, mariadb, which, idx);
+        if (col < 0)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s names column %llu of a kind "
+                              "the table has fewer of", what,
+                              (unsigned long long)idx);
+        t->cols[col].charset = (uint32_t)coll;
+    }
+    return 0;
+}
+
+/* COLUMN_CHARSET / ENUM_AND_SET_COLUMN_CHARSET: one collation per covered
+ * column, in column order. */
+static int om_column_charset(cur_t *c, sl_bl_table_t *t, bool mariadb,
+                             int which, const char *what, sl_err_t *err)
+{
+    int i = 0;
+    while (cur_left(c) > 0) {
+        uint64_t coll;
+        if (!rd_packed(c, &coll))
+            return sl_err_set(err, SL_EINVAL, "TABLE_MAP event: %s truncated",
+                              what);
+        while (i < t->ncols && !charset_covers(which, t->cols[i].type, mariadb))
+            i++;
+        if (i >= t->ncols)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s has more entries than the "
+                              "table has such columns", what);
+        t->cols[i++].charset = (uint32_t)coll;
+    }
+    return 0;
+}
+
+/* A packed length and that many bytes, copied NUL-terminated into arena. */
+static int om_string(cur_t *c, sl_arena_t *arena, const char **out)
+{
+    uint64_t n;
+    const uint8_t *s;
+    if (!rd_packed(c, &n) || !rd_bytes(c, n, &s)) return -SL_EINVAL;
+    char *copy = sl_arena_strndup(arena, (const char *)s, (size_t)n);
+    if (!copy) return -SL_ENOMEM;
+    *out = copy;
+    return 0;
+}
+
+/* COLUMN_NAME: a packed length and the name per column, in column order;
+ * the names are copied into arena. */
+static int om_column_names(cur_t *c, sl_bl_table_t *t, sl_arena_t *arena,
+                           sl_err_t *err)
+{
+    for (int i = 0; cur_left(c) > 0; i++) {
+        if (i >= t->ncols)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: COLUMN_NAME has more names than "
+                              "the table's %d columns", t->ncols);
+        int rc = om_string(c, arena, &t->cols[i].name);
+        if (rc == -SL_ENOMEM) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        if (rc < 0)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: COLUMN_NAME of column %d "
+                              "truncated", i);
+    }
+    return 0;
+}
+
+/* SET_STR_VALUE / ENUM_STR_VALUE: for each column of type `ty`, a count of
+ * strings and the length-prefixed strings; array and strings in arena. */
+static int om_str_values(cur_t *c, sl_bl_table_t *t, uint8_t ty,
+                         sl_arena_t *arena, sl_err_t *err)
+{
+    const char *what = ty == SL_MYT_ENUM ? "ENUM_STR_VALUE" : "SET_STR_VALUE";
+    int i = 0;
+    while (cur_left(c) > 0) {
+        while (i < t->ncols && t->cols[i].type != ty) i++;
+        if (i >= t->ncols)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s has more entries than the "
+                              "table has %s columns", what, type_name(ty));
+        uint64_t n;
+        if (!rd_packed(c, &n) || n > cur_left(c))   /* >= 1 byte per string */
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s of column %d truncated",
+                              what, i);
+        const char **vals = NULL;
+        if (n > 0) {
+            vals = sl_arena_alloc(arena, (size_t)n * sizeof *vals);
+            if (!vals) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+        for (uint64_t k = 0; k < n; k++) {
+            int rc = om_string(c, arena, &vals[k]);
+            if (rc == -SL_ENOMEM)
+                return sl_err_set(err, SL_ENOMEM, "out of memory");
+            if (rc < 0)
+                return sl_err_set(err, SL_EINVAL,
+                                  "TABLE_MAP event: %s of column %d truncated",
+                                  what, i);
+        }
+        t->cols[i].nvalues = (int)n;
+        t->cols[i].values = vals;
+        i++;
+    }
+    return 0;
+}
+
+/* SIMPLE_PRIMARY_KEY (indexes) / PRIMARY_KEY_WITH_PREFIX ((index, prefix)
+ * pairs, the prefix dropped); t->pk is allocated in arena. */
+static int om_primary_key(cur_t *c, sl_bl_table_t *t, bool with_prefix,
+                          sl_arena_t *arena, sl_err_t *err)
+{
+    const char *what = with_prefix ? "PRIMARY_KEY_WITH_PREFIX"
+                                   : "SIMPLE_PRIMARY_KEY";
+    size_t max = cur_left(c);   /* at least one byte per entry */
+    int *pk = max ? sl_arena_alloc(arena, max * sizeof *pk) : NULL;
+    if (max && !pk) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    int n = 0;
+    while (cur_left(c) > 0) {
+        uint64_t idx, prefix;
+        if (!rd_packed(c, &idx) || (with_prefix && !rd_packed(c, &prefix)))
+            return sl_err_set(err, SL_EINVAL, "TABLE_MAP event: %s truncated",
+                              what);
+        if (idx >= (uint64_t)t->ncols)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s names column %llu of %d",
+                              what, (unsigned long long)idx, t->ncols);
+        pk[n++] = (int)idx;
+    }
+    t->pk = pk;
+    t->npk = n;
+    return 0;
+}
+
+/* SIGNEDNESS: one bit per numeric column, most significant bit first, 1
+ * for UNSIGNED. */
+static int om_signedness(cur_t *c, sl_bl_table_t *t, sl_err_t *err)
+{
+    int k = 0;
+    for (int i = 0; i < t->ncols; i++) {
+        if (!is_numeric(t->cols[i].type)) continue;
+        if ((size_t)(k / 8) >= cur_left(c))
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: SIGNEDNESS bitmap shorter than "
+                              "the numeric columns");
+        t->cols[i].is_unsigned = (c->p[k / 8] & (0x80 >> (k % 8))) ? 1 : 0;
+        k++;
+    }
+    return 0;
+}
+
+int sl_bl_table_map_parse(const sl_bl_format_t *f, const uint8_t *body,
+                          size_t len, sl_arena_t *arena, sl_bl_table_t *out,
+                          sl_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    bool mariadb = f && f->mariadb;
+    size_t ph = post_header(f, SL_BL_TABLE_MAP, 8);
+    if (ph != 6 && ph < 8)
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event: post-header of %zu bytes", ph);
+    if (len < ph)
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event: %zu bytes, truncated post-header",
+                          len);
+    out->table_id = ph == 6 ? get_le(body, 4) : get_le(body, 6);
+    cur_t c = {body + ph, body + len};
+
+    /* db and table: length byte, name, NUL */
+    const char **names[2] = {&out->db, &out->table};
+    for (int k = 0; k < 2; k++) {
+        uint64_t n;
+        const uint8_t *s, *nul;
+        if (!rd_le(&c, 1, &n) || !rd_bytes(&c, n, &s) || !rd_bytes(&c, 1, &nul))
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s name truncated",
+                              k ? "table" : "database");
+        if (*nul != 0)
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event: %s name not NUL-terminated",
+                              k ? "table" : "database");
+        char *copy = sl_arena_strndup(arena, (const char *)s, (size_t)n);
+        if (!copy) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        *names[k] = copy;
+    }
+
+    uint64_t ncols;
+    if (!rd_packed(&c, &ncols))
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event for %s.%s: column count truncated",
+                          out->db, out->table);
+    const uint8_t *types;
+    if (ncols > 65535 || !rd_bytes(&c, ncols, &types))
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event for %s.%s: %llu column types, "
+                          "truncated", out->db, out->table,
+                          (unsigned long long)ncols);
+    out->ncols = (int)ncols;
+    if (ncols > 0) {
+        out->cols = sl_arena_calloc(arena, (size_t)ncols * sizeof *out->cols);
+        if (!out->cols) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
+
+    uint64_t mlen;
+    const uint8_t *meta;
+    if (!rd_packed(&c, &mlen) || !rd_bytes(&c, mlen, &meta))
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event for %s.%s: metadata block truncated",
+                          out->db, out->table);
+    cur_t mc = {meta, meta + mlen};
+    for (int i = 0; i < out->ncols; i++) {
+        sl_bl_column_t *col = &out->cols[i];
+        int rc = read_column_meta(&mc, i, types[i], col, err);
+        if (rc < 0) return rc;
+        col->is_unsigned = -1;
+    }
+    if (cur_left(&mc) != 0)
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event for %s.%s: metadata block has %zu "
+                          "bytes more than the column types use",
+                          out->db, out->table, cur_left(&mc));
+
+    const uint8_t *nulls;
+    if (!rd_bytes(&c, (ncols + 7) / 8, &nulls))
+        return sl_err_set(err, SL_EINVAL,
+                          "TABLE_MAP event for %s.%s: null bitmap truncated",
+                          out->db, out->table);
+    for (int i = 0; i < out->ncols; i++)
+        out->cols[i].nullable = (nulls[i / 8] >> (i % 8)) & 1;
+
+    /* optional metadata: type(1) length(packed) value */
+    while (cur_left(&c) > 0) {
+        uint64_t ty, vlen;
+        const uint8_t *v;
+        ty = *c.p++;
+        if (!rd_packed(&c, &vlen) || !rd_bytes(&c, vlen, &v))
+            return sl_err_set(err, SL_EINVAL,
+                              "TABLE_MAP event for %s.%s: optional metadata "
+                              "field %u truncated", out->db, out->table,
+                              (unsigned)ty);
+        cur_t vc = {v, v + vlen};
+        int rc = 0;
+        switch (ty) {
+        case OM_SIGNEDNESS:
+            rc = om_signedness(&vc, out, err);
+            break;
+        case OM_DEFAULT_CHARSET:
+            rc = om_default_charset(&vc, out, mariadb, 0, "DEFAULT_CHARSET", err);
+            break;
+        case OM_COLUMN_CHARSET:
+            rc = om_column_charset(&vc, out, mariadb, 0, "COLUMN_CHARSET", err);
+            break;
+        case OM_COLUMN_NAME:
+            rc = om_column_names(&vc, out, arena, err);
+            break;
+        case OM_SET_STR_VALUE:
+            rc = om_str_values(&vc, out, SL_MYT_SET, arena, err);
+            break;
+        case OM_ENUM_STR_VALUE:
+            rc = om_str_values(&vc, out, SL_MYT_ENUM, arena, err);
+            break;
+        case OM_SIMPLE_PRIMARY_KEY:
+            rc = om_primary_key(&vc, out, false, arena, err);
+            break;
+        case OM_PRIMARY_KEY_WITH_PREFIX:
+            rc = om_primary_key(&vc, out, true, arena, err);
+            break;
+        case OM_ENUM_AND_SET_DEFAULT_CHARSET:
+            rc = om_default_charset(&vc, out, mariadb, 1,
+                                    "ENUM_AND_SET_DEFAULT_CHARSET", err);
+            break;
+        case OM_ENUM_AND_SET_COLUMN_CHARSET:
+            rc = om_column_charset(&vc, out, mariadb, 1,
+                                   "ENUM_AND_SET_COLUMN_CHARSET", err);
+            break;
+        default:   /* GEOMETRY_TYPE and fields of later servers */
+            break;
+        }
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+/* ---- ROWS events ---- */
+
+int sl_bl_rows_parse(const sl_bl_format_t *f, uint8_t type,
+                     const uint8_t *body, size_t len, sl_bl_rows_t *out,
+                     sl_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    bool v2 = false;
+    switch (type) {
+    case SL_BL_WRITE_ROWS_V1: out->kind = SL_BL_ROWS_WRITE; break;
+    case SL_BL_UPDATE_ROWS_V1: out->kind = SL_BL_ROWS_UPDATE; break;
+    case SL_BL_DELETE_ROWS_V1: out->kind = SL_BL_ROWS_DELETE; break;
+    case SL_BL_WRITE_ROWS_V2: out->kind = SL_BL_ROWS_WRITE; v2 = true; break;
+    case SL_BL_UPDATE_ROWS_V2: out->kind = SL_BL_ROWS_UPDATE; v2 = true; break;
+    case SL_BL_DELETE_ROWS_V2: out->kind = SL_BL_ROWS_DELETE; v2 = true; break;
+    case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED_V1:
+    case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED_V1:
+    case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED_V1:
+    case SL_BL_MARIADB_WRITE_ROWS_COMPRESSED:
+    case SL_BL_MARIADB_UPDATE_ROWS_COMPRESSED:
+    case SL_BL_MARIADB_DELETE_ROWS_COMPRESSED:
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "%s event: compressed binlog events are not "
+                          "supported; set log_bin_compress=OFF on the server",
+                          event_name(type));
+    case SL_BL_MYSQL_PARTIAL_UPDATE_ROWS:
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "PARTIAL_UPDATE_ROWS event: partial JSON updates are "
+                          "not supported; set binlog_row_value_options='' on "
+                          "the server");
+    default:
+        return sl_err_set(err, SL_EINVAL,
+                          "event type %u (%s) is not a rows event", type,
+                          event_name(type));
+    }
+    const char *name = event_name(type);
+    size_t ph = post_header(f, type, v2 ? 10 : 8);
+    if (ph != 6 && ph < (v2 ? 10u : 8u))
+        return sl_err_set(err, SL_EINVAL, "%s event: post-header of %zu bytes",
+                          name, ph);
+    if (len < ph)
+        return sl_err_set(err, SL_EINVAL,
+                          "%s event: %zu bytes, truncated post-header", name,
+                          len);
+    size_t idlen = ph == 6 ? 4 : 6;
+    out->table_id = get_le(body, (int)idlen);
+    out->flags = (uint16_t)get_le(body + idlen, 2);
+    cur_t c = {body + ph, body + len};
+    if (v2 && ph >= 10) {
+        size_t extra = (size_t)get_le(body + 8, 2);   /* includes itself */
+        const uint8_t *skip;
+        if (extra < 2 || !rd_bytes(&c, extra - 2, &skip))
+            return sl_err_set(err, SL_EINVAL,
+                              "%s event: extra data length %zu is wrong",
+                              name, extra);
+    }
+    uint64_t ncols;
+    if (!rd_packed(&c, &ncols))
+        return sl_err_set(err, SL_EINVAL, "%s event: column count truncated",
+                          name);
+    if (ncols > 65535)
+        return sl_err_set(err, SL_EINVAL, "%s event: %llu columns", name,
+                          (unsigned long long)ncols);
+    out->ncols = (uint32_t)ncols;
+    size_t bm = (size_t)(ncols + 7) / 8;
+    if (!rd_bytes(&c, bm, &out->cols1) ||
+        (out->kind == SL_BL_ROWS_UPDATE && !rd_bytes(&c, bm, &out->cols2)))
+        return sl_err_set(err, SL_EINVAL, "%s event: column bitmap truncated",
+                          name);
+    out->pos = c.p;
+    out->end = c.end;
+    return 0;
+}
+
+/* s, or "?" for NULL (for messages). */
+static const char *nz(const char *s)
+{
+    return s ? s : "?";
+}
+
+/* The rows event kind's name for messages (a static string). */
+static const char *rows_name(uint8_t kind)
+{
+    return kind == SL_BL_ROWS_WRITE ? "WRITE_ROWS"
+         : kind == SL_BL_ROWS_UPDATE ? "UPDATE_ROWS" : "DELETE_ROWS";
+}
+
+/* Fills err with "<EVENT> event, <db>.<table> column <i> `<name>`
+ * (<TYPE>): <message>" and returns -code. */
+static int col_err(sl_err_t *err, int code, const sl_bl_rows_t *r,
+                   const sl_bl_table_t *t, int i, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static int col_err(sl_err_t *err, int code, const sl_bl_rows_t *r,
+                   const sl_bl_table_t *t, int i, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const sl_bl_column_t *col = &t->cols[i];
+    return sl_err_set(err, code, "%s event, %s.%s column %d%s%s%s (%s): %s",
+                      rows_name(r->kind), nz(t->db), nz(t->table), i,
+                      col->name ? " `" : "",
+                      col->name ? col->name : "", col->name ? "`" : "",
+                      type_name(col->type), msg);
+}
+
+static const uint8_t dig2bytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+static const uint32_t pow10_9[10] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+};
+
+/* Bytes of a packed DECIMAL(prec, scale). */
+static size_t decimal_size(int prec, int scale)
+{
+    int intg = prec - scale;
+    return (size_t)(intg / 9 * 4 + dig2bytes[intg % 9] + scale / 9 * 4 +
+                    dig2bytes[scale % 9]);
+}
+
+/* Appends the `digits`-digit zero-padded decimal form of v to *o. */
+static void put_digits(char **o, uint32_t v, int digits)
+{
+    for (int k = digits - 1; k >= 0; k--) {
+        (*o)[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    *o += digits;
+}
+
+/* Decodes the packed decimal p[0..decimal_size) (MySQL's decimal2bin
+ * format) into text in the caller's out (70 bytes, NUL-terminated):
+ * returns its length, or -1 if a digit group is out of range. The sign is
+ * the inverted top bit of the first byte; a negative number has all bytes
+ * inverted; then big-endian groups of 9 digits in 4 bytes, the leading
+ * integer and trailing fraction groups shorter (dig2bytes). */
+static int decimal_text(const uint8_t *p, int prec, int scale, char *out)
+{
+    uint8_t b[40];
+    size_t n = decimal_size(prec, scale);
+    memcpy(b, p, n);
+    bool neg = !(b[0] & 0x80);
+    b[0] ^= 0x80;
+    if (neg)
+        for (size_t i = 0; i < n; i++) b[i] ^= 0xff;
+    int intg = prec - scale;
+    int intg0 = intg / 9, intg0x = intg % 9;
+    int frac0 = scale / 9, frac0x = scale % 9;
+    char digits[80];
+    char *o = digits;
+    const uint8_t *q = b;
+    if (intg0x) {
+        uint32_t v = (uint32_t)get_be(q, dig2bytes[intg0x]);
+        q += dig2bytes[intg0x];
+        if (v >= pow10_9[intg0x]) return -1;
+        put_digits(&o, v, intg0x);
+    }
+    for (int k = 0; k < intg0 + frac0; k++) {
+        uint32_t v = (uint32_t)get_be(q, 4);
+        q += 4;
+        if (v >= pow10_9[9]) return -1;
+        put_digits(&o, v, 9);
+    }
+    if (frac0x) {
+        uint32_t v = (uint32_t)get_be(q, dig2bytes[frac0x]);
+        if (v >= pow10_9[frac0x]) return -1;
+        put_digits(&o, v, frac0x);
+    }
+    /* digits[0..intg) integer part, digits[intg..intg+scale) fraction */
+    int lead = 0;
+    while (lead < intg && digits[lead] == '0') lead++;
+    bool zero = true;
+    for (int k = lead; k < intg + scale; k++)
+        if (digits[k] != '0') zero = false;
+    char *w = out;
+    if (neg && !zero) *w++ = '-';
+    if (lead == intg) {
+        *w++ = '0';
+    } else {
+        memcpy(w, digits + lead, (size_t)(intg - lead));
+        w += intg - lead;
+    }
+    if (scale > 0) {
+        *w++ = '.';
+        memcpy(w, digits + intg, (size_t)scale);
+        w += scale;
+    }
+    *w = '\0';
+    return (int)(w - out);
+}
+
+/* Fractional seconds of fsp digits stored big-endian in (fsp + 1) / 2
+ * bytes at p, as microseconds (unsigned read: values that would be
+ * negative come out >= 1000000 and are rejected by the caller). */
+static uint32_t frac_micro(const uint8_t *p, int fsp)
+{
+    switch ((fsp + 1) / 2) {
+    case 1: return (uint32_t)p[0] * 10000;
+    case 2: return (uint32_t)get_be(p, 2) * 100;
+    case 3: return (uint32_t)get_be(p, 3);
+    default: return 0;
+    }
+}
+
+/* Whether the date / time-of-day parts of v are ones MySQL can store
+ * (zero parts allowed). */
+static bool date_ok(const sl_myval_t *v)
+{
+    return v->year <= 9999 && v->month <= 12 && v->day <= 31;
+}
+
+static bool time_ok(const sl_myval_t *v)
+{
+    return v->hour <= 23 && v->minute <= 59 && v->second <= 59 &&
+           v->micro <= 999999;
+}
+
+/* Decodes the value of column i (present, not NULL) at c into v. Strings
+ * and JSON point into c's buffer (the caller's event); decimal text is
+ * allocated in arena. */
+static int decode_value(const sl_bl_rows_t *r, const sl_bl_table_t *t, int i,
+                        bool uns, cur_t *c, sl_myval_t *v, sl_arena_t *arena,
+                        sl_err_t *err)
+{
+    const sl_bl_column_t *col = &t->cols[i];
+    uint16_t meta = col->meta;
+    uint64_t u;
+    const uint8_t *p;
+    int n;
+
+    switch (col->type) {
+    case SL_MYT_TINY: n = 1; goto integer;
+    case SL_MYT_SHORT: n = 2; goto integer;
+    case SL_MYT_INT24: n = 3; goto integer;
+    case SL_MYT_LONG: n = 4; goto integer;
+    case SL_MYT_LONGLONG: n = 8;
+    integer:
+        if (!rd_le(c, n, &u)) goto trunc;
+        v->kind = SL_MV_INT;
+        v->is_unsigned = uns;
+        if (uns) {
+            v->u64 = u;
+        } else if (n < 8 && (u >> (n * 8 - 1)) & 1) {
+            v->i64 = (int64_t)(u | ~((UINT64_C(1) << (n * 8)) - 1));
+        } else {
+            v->i64 = (int64_t)u;
+        }
+        return 0;
+
+    case SL_MYT_YEAR:
+        if (!rd_le(c, 1, &u)) goto trunc;
+        v->kind = SL_MV_INT;
+        v->i64 = u ? 1900 + (int64_t)u : 0;
+        return 0;
+
+    case SL_MYT_FLOAT: {
+        if (!rd_le(c, 4, &u)) goto trunc;
+        uint32_t bits = (uint32_t)u;
+        float fl;
+        memcpy(&fl, &bits, sizeof fl);
+        v->kind = SL_MV_FLOAT;
+        v->f64 = fl;
+        return 0;
+    }
+    case SL_MYT_DOUBLE: {
+        if (!rd_le(c, 8, &u)) goto trunc;
+        double d;
+        memcpy(&d, &u, sizeof d);
+        v->kind = SL_MV_DOUBLE;
+        v->f64 = d;
+        return 0;
+    }
+
+    case SL_MYT_NEWDECIMAL: {
+        int prec = meta >> 8, scale = meta & 0xff;
+        char text[80];
+        if (!rd_bytes(c, decimal_size(prec, scale), &p)) goto trunc;
+        int tl = decimal_text(p, prec, scale, text);
+        if (tl < 0)
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "packed DECIMAL(%d,%d) has a digit group out of range",
+                           prec, scale);
+        char *s = sl_arena_strndup(arena, text, (size_t)tl);
+        if (!s) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        v->kind = SL_MV_DECIMAL;
+        v->str = s;
+        v->len = (uint32_t)tl;
+        return 0;
+    }
+
+    case SL_MYT_DATE: case SL_MYT_NEWDATE:
+        if (!rd_le(c, 3, &u)) goto trunc;
+        v->kind = SL_MV_DATE;
+        v->day = u & 31;
+        v->month = (u >> 5) & 15;
+        v->year = (uint16_t)(u >> 9);
+        if (!date_ok(v))
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "DATE value %04u-%02u-%02u out of range", v->year,
+                           v->month, v->day);
+        return 0;
+
+
+    case SL_MYT_TIME: {   /* pre-5.6: HHMMSS as a signed 3-byte integer */
+        if (!rd_le(c, 3, &u)) goto trunc;
+        int32_t s = (int32_t)(u & 0x800000 ? u | 0xff000000u : u);
+        uint32_t a = s < 0 ? (uint32_t)-s : (uint32_t)s;
+        uint32_t h = a / 10000, m = a / 100 % 100, sec = a % 100;
+        if (h > 838 || m > 59 || sec > 59)
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "TIME value %ld out of range", (long)s);
+        v->kind = SL_MV_TIME;
+        v->neg = s < 0;
+        v->i64 = h;
+        v->hour = (uint8_t)(h > 255 ? 255 : h);
+        v->minute = (uint8_t)m;
+        v->second = (uint8_t)sec;
+        return 0;
+    }
+
+    case SL_MYT_TIME2: {
+        /* my_time.c: 3 bytes big-endian, offset 0x800000, of 1 sign bit,
+         * 1 unused, hour 10, minute 6, second 6; then the fraction. A
+         * negative time with a fraction stores the fraction's complement
+         * and the integer part one lower. In memory ("packed"): intpart
+         * << 24 | microseconds, negated for negative times. */
+        int fsp = meta;
+        if (!rd_bytes(c, 3 + (size_t)(fsp + 1) / 2, &p)) goto trunc;
+        int64_t intpart = (int64_t)get_be(p, 3) - 0x800000;
+        int64_t packed, frac;
+        switch ((fsp + 1) / 2) {
+        case 0:
+            packed = intpart * (INT64_C(1) << 24);
+            break;
+        case 1:
+            frac = p[3];
+            if (intpart < 0 && frac) intpart++, frac -= 0x100;
+            packed = intpart * (INT64_C(1) << 24) + frac * 10000;
+            break;
+        case 2:
+            frac = (int64_t)get_be(p + 3, 2);
+            if (intpart < 0 && frac) intpart++, frac -= 0x10000;
+            packed = intpart * (INT64_C(1) << 24) + frac * 100;
+            break;
+        default:
+            packed = (int64_t)get_be(p, 6) - INT64_C(0x800000000000);
+            break;
+        }
+        uint64_t a = packed < 0 ? (uint64_t)-packed : (uint64_t)packed;
+        uint64_t hms = a >> 24, micro = a & 0xffffff;
+        uint64_t h = hms >> 12, m = (hms >> 6) & 63, sec = hms & 63;
+        if (h > 838 || m > 59 || sec > 59 || micro > 999999)
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "TIME2 value out of range (%02x%02x%02x)",
+                           p[0], p[1], p[2]);
+        v->kind = SL_MV_TIME;
+        v->neg = packed < 0;
+        v->fsp = (uint8_t)fsp;
+        v->i64 = (int64_t)h;
+        v->hour = (uint8_t)(h > 255 ? 255 : h);
+        v->minute = (uint8_t)m;
+        v->second = (uint8_t)sec;
+        v->micro = (uint32_t)micro;
+        return 0;
+    }
+
+    case SL_MYT_DATETIME: {   /* pre-5.6: YYYYMMDDhhmmss, 8 bytes */
+        if (!rd_le(c, 8, &u)) goto trunc;
+        uint64_t d = u / 1000000, tm = u % 1000000;
+        v->kind = SL_MV_DATETIME;
+        v->year = (uint16_t)(d / 10000 > 9999 ? 10000 : d / 10000);
+        v->month = (uint8_t)(d / 100 % 100);
+        v->day = (uint8_t)(d % 100);
+        v->hour = (uint8_t)(tm / 10000);
+        v->minute = (uint8_t)(tm / 100 % 100);
+        v->second = (uint8_t)(tm % 100);
+        if (!date_ok(v) || !time_ok(v))
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "DATETIME value %llu out of range",
+                           (unsigned long long)u);
+        return 0;
+    }
+
+    case SL_MYT_DATETIME2: {
+        /* 5 bytes big-endian, offset 0x8000000000: sign 1, year*13+month
+         * 17, day 5, hour 5, minute 6, second 6; then the fraction. */
+        int fsp = meta;
+        if (!rd_bytes(c, 5 + (size_t)(fsp + 1) / 2, &p)) goto trunc;
+        int64_t intpart = (int64_t)get_be(p, 5) - INT64_C(0x8000000000);
+        if (intpart < 0)
+            return col_err(err, SL_EINVAL, r, t, i, "negative DATETIME2 value");
+        uint64_t ymd = (uint64_t)intpart >> 17, hms = (uint64_t)intpart & 0x1ffff;
+        uint64_t ym = ymd >> 5;
+        v->kind = SL_MV_DATETIME;
+        v->fsp = (uint8_t)fsp;
+        v->year = (uint16_t)(ym / 13);
+        v->month = (uint8_t)(ym % 13);
+        v->day = (uint8_t)(ymd & 31);
+        v->hour = (uint8_t)(hms >> 12);
+        v->minute = (uint8_t)((hms >> 6) & 63);
+        v->second = (uint8_t)(hms & 63);
+        v->micro = frac_micro(p + 5, fsp);
+        if (!date_ok(v) || !time_ok(v))
+            return col_err(err, SL_EINVAL, r, t, i, "DATETIME2 value out of range");
+        return 0;
+    }
+
+    case SL_MYT_TIMESTAMP:   /* pre-5.6: seconds, 4 bytes little-endian */
+        if (!rd_le(c, 4, &u)) goto trunc;
+        v->kind = SL_MV_TIMESTAMP;
+        v->i64 = (int64_t)u;
+        return 0;
+
+    case SL_MYT_TIMESTAMP2: {   /* seconds, 4 bytes big-endian; fraction */
+        int fsp = meta;
+        if (!rd_bytes(c, 4 + (size_t)(fsp + 1) / 2, &p)) goto trunc;
+        v->kind = SL_MV_TIMESTAMP;
+        v->fsp = (uint8_t)fsp;
+        v->i64 = (int64_t)get_be(p, 4);
+        v->micro = frac_micro(p + 4, fsp);
+        if (v->micro > 999999)
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "TIMESTAMP2 fraction out of range");
+        return 0;
+    }
+
+    case SL_MYT_VARCHAR: case SL_MYT_VAR_STRING: case SL_MYT_STRING:
+        /* a 1-byte length when the column's maximum fits, else 2 bytes */
+        n = meta < 256 ? 1 : 2;
+        goto string;
+    case SL_MYT_TINY_BLOB: case SL_MYT_MEDIUM_BLOB: case SL_MYT_LONG_BLOB:
+    case SL_MYT_BLOB: case SL_MYT_GEOMETRY: case SL_MYT_JSON:
+        n = meta;
+    string:
+        if (!rd_le(c, n, &u)) goto trunc;
+        if (!rd_bytes(c, u, &p))
+            return col_err(err, SL_EINVAL, r, t, i,
+                           "value of %llu bytes truncated",
+                           (unsigned long long)u);
+        v->kind = col->type == SL_MYT_JSON ? SL_MV_JSON : SL_MV_STRING;
+        v->str = (const char *)p;
+        v->len = (uint32_t)u;
+        return 0;
+
+    case SL_MYT_ENUM: case SL_MYT_SET:
+        if (!rd_le(c, meta, &u)) goto trunc;
+        v->kind = col->type == SL_MYT_ENUM ? SL_MV_ENUM : SL_MV_SET;
+        v->u64 = u;
+        return 0;
+
+    case SL_MYT_BIT:
+        if (!rd_bytes(c, (size_t)(meta + 7) / 8, &p)) goto trunc;
+        v->kind = SL_MV_BIT;
+        v->u64 = get_be(p, (meta + 7) / 8);
+        return 0;
+
+    case SL_MYT_NULL:   /* a NULL-typed column has no bytes */
+        v->kind = SL_MV_NULL;
+        return 0;
+
+    default:
+        return col_err(err, SL_EUNSUPPORTED, r, t, i, "cannot decode type %u",
+                       col->type);
+    }
+trunc:
+    return col_err(err, SL_EINVAL, r, t, i, "value truncated");
+}
+
+/* Set bits among the first nbits of the LSB-first bitmap bm. */
+static int popcount_bitmap(const uint8_t *bm, uint32_t nbits)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < nbits; i++) n += (bm[i / 8] >> (i % 8)) & 1;
+    return n;
+}
+
+int sl_bl_rows_next(sl_bl_rows_t *r, const sl_bl_table_t *t, bool after,
+                    const bool *unsigned_hint, sl_myval_t *vals,
+                    sl_arena_t *arena, sl_err_t *err)
+{
+    if (!r->pos || r->pos >= r->end) return 0;
+    if ((uint32_t)t->ncols != r->ncols)
+        return sl_err_set(err, SL_EINVAL,
+                          "%s event for table id %llu has %u columns, its "
+                          "table map (%s.%s) %d", rows_name(r->kind),
+                          (unsigned long long)r->table_id, r->ncols,
+                          nz(t->db), nz(t->table), t->ncols);
+    const uint8_t *present = after && r->cols2 ? r->cols2 : r->cols1;
+    int npresent = popcount_bitmap(present, r->ncols);
+    cur_t c = {r->pos, r->end};
+    const uint8_t *nulls;
+    if (!rd_bytes(&c, (size_t)(npresent + 7) / 8, &nulls))
+        return sl_err_set(err, SL_EINVAL, "%s event, %s.%s: row null bitmap "
+                          "truncated", rows_name(r->kind), nz(t->db), nz(t->table));
+    if (npresent == 0)
+        return sl_err_set(err, SL_EINVAL, "%s event, %s.%s: %zu bytes after "
+                          "the rows, but the image has no columns",
+                          rows_name(r->kind), nz(t->db), nz(t->table),
+                          cur_left(&c));
+    int k = 0;   /* index among the present columns */
+    for (int i = 0; i < t->ncols; i++) {
+        sl_myval_t *v = &vals[i];
+        memset(v, 0, sizeof *v);
+        if (!((present[i / 8] >> (i % 8)) & 1)) {
+            v->kind = SL_MV_ABSENT;
+            continue;
+        }
+        bool is_null = (nulls[k / 8] >> (k % 8)) & 1;
+        k++;
+        if (is_null) {
+            v->kind = SL_MV_NULL;
+            continue;
+        }
+        const sl_bl_column_t *col = &t->cols[i];
+        bool uns = col->is_unsigned >= 0 ? col->is_unsigned == 1
+                 : unsigned_hint ? unsigned_hint[i] : false;
+        int rc = decode_value(r, t, i, uns, &c, v, arena, err);
+        if (rc < 0) return rc;
+        v->charset = col->charset;
+    }
+    r->pos = c.p;
+    return 1;
+}
