@@ -293,6 +293,16 @@ check "exactly once: writers during a chunked snapshot" apply_changelog
 check "exactly once: the writers ran" test ! -s "$tmp/writer.err"
 check "snapshot progress is logged" grep -Eq 'snapshot of app.big done: [0-9]{6} rows in [0-9]+ chunks' "$tmp/big.err"
 
+# ---- a 100k-row transaction ---------------------------------------------------
+mdb_sql "CREATE TABLE app.bulk (id INT PRIMARY KEY, v INT)"
+job bulk 'bulk' "id INT, v INT, PRIMARY KEY (id) NOT ENFORCED"
+start_job bulk
+wait_for "$tmp/bulk.err" "binlog from" 20 || true
+mdb_sql --database app "BEGIN; INSERT INTO app.bulk SELECT seq, seq FROM seq_1_to_100000; UPDATE app.bulk SET v = -1 WHERE id = 1; COMMIT"
+wait_for "$tmp/bulk.out" "+U[1, -1]" 60 || true
+stop_job
+check "a 100k-row transaction arrives whole" test "$(grep -c '^+I' "$tmp/bulk.out")" -eq 100000
+
 # ---- DDL while streaming: columns added anywhere, dropped, retyped ----------
 mdb_sql "CREATE TABLE app.ddl (id INT PRIMARY KEY, a VARCHAR(10), b INT, c INT); INSERT INTO app.ddl VALUES (1, 'one', 10, 100)"
 job ddl 'ddl' "id INT, a STRING, c BIGINT, PRIMARY KEY (id) NOT ENFORCED"
