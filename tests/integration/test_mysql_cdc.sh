@@ -384,6 +384,21 @@ SQL
 "$S" run "$tmp/badopt.sql" > /dev/null 2> "$tmp/badopt.err"
 check "bad server-id is positioned" grep -q "badopt.sql:2:.*option 'server-id': '12-3x' is not a server id" "$tmp/badopt.err"
 
+# A position the server has purged.
+old_file=$(mdb_sql "SHOW MASTER STATUS" | cut -f1)
+mdb_sql "FLUSH BINARY LOGS"
+new_file=$(mdb_sql "SHOW MASTER STATUS" | cut -f1)
+# (a dump thread of a job that just stopped may hold the file a moment)
+for i in $(seq 1 50); do
+  mdb_sql "PURGE BINARY LOGS TO '$new_file'"
+  mdb_sql "SHOW BINARY LOGS" | grep -qF "$old_file" || break
+  sleep 0.2
+done
+job purged 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.file' = '$old_file', 'scan.startup.specific-offset.pos' = '4'"
+timeout 30 "$S" run "$tmp/purged.sql" > /dev/null 2> "$tmp/purged.err"; rc=$?
+check "purged binlog fails" test $rc -eq 1
+check "purged binlog names the position and the way out" grep -q "cannot send the binlog from $old_file:4: .*purged: restart the job with a new snapshot" "$tmp/purged.err"
+
 mdb_stop
 # Under AddressSanitizer (scripts/check), no job may leak or misbehave.
 check "no sanitizer reports" bash -c "! grep -l 'Sanitizer' '$tmp'/*.err"

@@ -243,6 +243,7 @@ typedef struct mycdc {
     binpos_t committed;        /* end of the last whole transaction */
     bool in_txn;
     int txn_mark;              /* rows in the output before this transaction */
+    int lost;                  /* reconnections since the last event read */
     bool txn_split;            /* part of the open transaction went downstream */
     bool started;              /* connected and positioned */
     bool snapshot_done;
@@ -1121,6 +1122,11 @@ static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why, sl_err_t *err
                 c->committed.file, (unsigned long long)c->committed.pos);
     binpos_t at = c->committed;
     int attempts = c->max_retries > 0 ? (int)c->max_retries : 1;
+    if (++c->lost > attempts)
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: the binlog stream of %s:%u at %s:%llu broke %d times in a "
+                          "row without delivering an event: %s",
+                          c->host, c->port, at.file, (unsigned long long)at.pos, c->lost - 1, why);
     int64_t delay = 500;
     for (int a = 1; a <= attempts; a++) {
         if (c->ev) {
@@ -1186,6 +1192,7 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
                               m && *m ? m : mysql_error(c->b));
         return reconnect(c, out, m && *m ? m : mysql_error(c->b), err);
     }
+    c->lost = 0;
     const uint8_t *buf = c->ev->raw_data + c->ev->raw_data_ofs;
     size_t len = c->ev->raw_data_size - c->ev->raw_data_ofs;
     sl_bl_header_t h;
