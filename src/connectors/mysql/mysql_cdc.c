@@ -1192,12 +1192,14 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
                               m && *m ? m : mysql_error(c->b));
         return reconnect(c, out, m && *m ? m : mysql_error(c->b), err);
     }
-    c->lost = 0;
     const uint8_t *buf = c->ev->raw_data + c->ev->raw_data_ofs;
     size_t len = c->ev->raw_data_size - c->ev->raw_data_ofs;
     sl_bl_header_t h;
     int rc = sl_bl_header_parse(buf, len, &h, err);
     if (rc) return rc;
+    if (h.log_pos && !(h.flags & 0x20) && h.type != SL_BL_FORMAT_DESCRIPTION &&
+        h.type != SL_BL_HEARTBEAT)
+        c->lost = 0; /* a real event: the stream works */
     if (h.type == SL_BL_FORMAT_DESCRIPTION) return sl_bl_format_parse(buf, len, &c->fmt, err);
     const uint8_t *body;
     size_t blen;
