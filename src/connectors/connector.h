@@ -97,6 +97,21 @@ typedef struct sl_conn_ctx {
 typedef struct sl_source sl_source_t;
 typedef struct sl_sink sl_sink_t;
 
+/* What a source reports of its progress (Flink's source metrics), for
+ * logs, `sluice run --verbose` and the daemon's /metrics. */
+typedef struct sl_source_metrics {
+    bool snapshotting;              /* isSnapshotting */
+    int64_t snapshot_tables_done, snapshot_tables;
+    int64_t snapshot_chunks_done;   /* chunks read so far */
+    int64_t snapshot_chunks_est;    /* estimate of all chunks (0 unknown) */
+    int64_t snapshot_rows;          /* rows read by the snapshot */
+    int64_t snapshot_rows_est;      /* the server's estimate (0 unknown) */
+    int64_t last_event_ms;          /* when the newest change read was made
+                                       (currentFetchEventTimeLag = now - it);
+                                       0 before the first */
+    char position[192];             /* "mysql-bin.000003:1234", "" if none */
+} sl_source_metrics_t;
+
 typedef struct sl_source_ops {
     /* Fills out (reset by the caller, ncols = ctx->ncols + ctx->nmeta) with up to
      * max_rows rows. Returns 0 with rows (possibly none, e.g. idle),
@@ -107,6 +122,8 @@ typedef struct sl_source_ops {
     /* Asks a blocked next() to return soon (from another thread). */
     void (*wakeup)(sl_source_t *src);
     void (*close)(sl_source_t *src);
+    /* Optional: copies the current metrics; callable from any thread. */
+    void (*metrics)(sl_source_t *src, sl_source_metrics_t *out);
 } sl_source_ops_t;
 
 #define SL_SOURCE_END 1

@@ -450,6 +450,19 @@ static void report(const sl_job_t *job)
     }
 }
 
+/* --verbose: a source's progress (snapshot, position). */
+static void report_source(const source_rt_t *s, const sl_source_metrics_t *m)
+{
+    fprintf(stderr,
+            "  source %s: snapshot %s, %lld/%lld tables, %lld chunks (of about %lld), "
+            "%lld rows (estimate %lld); position %s\n",
+            s->op->node->table ? s->op->node->table->name : "?",
+            m->snapshotting ? "running" : "not running", (long long)m->snapshot_tables_done,
+            (long long)m->snapshot_tables, (long long)m->snapshot_chunks_done,
+            (long long)m->snapshot_chunks_est, (long long)m->snapshot_rows,
+            (long long)m->snapshot_rows_est, m->position[0] ? m->position : "-");
+}
+
 int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
                sl_err_t *err)
 {
@@ -594,6 +607,13 @@ done:
         for (int i = 0; i < job->nsources; i++) {
             source_rt_t *s = &job->sources[i];
             if (s->started) pthread_join(s->thread, NULL);
+            /* The last word of each source, before it goes. */
+            if (verbose && s->src.ops && s->src.ops->metrics && s->src.ctx) {
+                sl_source_metrics_t m;
+                memset(&m, 0, sizeof m);
+                s->src.ops->metrics(&s->src, &m);
+                report_source(s, &m);
+            }
             if (s->src.ops && s->src.ops->close) s->src.ops->close(&s->src);
             for (int k = 0; k < QUEUE_SLOTS; k++) sl_batch_destroy(&s->pool[k]);
             pthread_mutex_destroy(&s->mu);

@@ -158,10 +158,11 @@ mdb_sql "CREATE TABLE app.orders_1 (id INT PRIMARY KEY, amt DECIMAL(10,2));
 job shards 'orders_[0-9]+' "id INT, amt DECIMAL(10, 2), db STRING METADATA FROM 'database_name' VIRTUAL,
   tbl STRING METADATA FROM 'table_name' VIRTUAL, kind STRING METADATA FROM 'row_kind' VIRTUAL,
   ts TIMESTAMP_LTZ(3) METADATA FROM 'op_ts' VIRTUAL" ", 'scan.startup.mode' = 'snapshot'"
-"$S" run "$tmp/shards.sql" > "$tmp/shards.out" 2> "$tmp/shards.err"; rc=$?
+"$S" run --verbose "$tmp/shards.sql" > "$tmp/shards.out" 2> "$tmp/shards.err"; rc=$?
 check "snapshot mode ends by itself" test $rc -eq 0
 check "sharded tables matched by regex" test "$(grep -c '^+I' "$tmp/shards.out")" -eq 3
 check "metadata columns" grep -qF -- '+I[1, 10.00, app, orders_2, +I, 1970-01-01T00:00:00Z]' "$tmp/shards.out"
+check "snapshot progress is reported" grep -q 'source src: snapshot not running, 2/2 tables, 2 chunks (of about [0-9]*), 3 rows' "$tmp/shards.err"
 check "regex is matched whole" bash -c "! grep -q orders_x '$tmp/shards.out'"
 
 job latest 'orders_1' "id INT, amt DECIMAL(10, 2)" ", 'scan.startup.mode' = 'latest-offset'"

@@ -260,6 +260,10 @@ typedef struct mycdc {
     int mvcap;
     sl_value_t *row;           /* nphys */
     char errbuf[256];
+    /* metrics, published by the source thread at step ends */
+    pthread_mutex_t mu;
+    sl_source_metrics_t pub;
+    int64_t last_event_ms;
 } mycdc_t;
 
 static int oom(sl_err_t *err) { return sl_err_set(err, SL_ENOMEM, "out of memory"); }
@@ -1037,6 +1041,7 @@ static int on_rows(mycdc_t *c, sl_batch_t *out, const sl_bl_header_t *h, const u
     if (!t) return 0;
     if (c->mode == MODE_TIMESTAMP && (int64_t)h->timestamp * 1000 < c->ts_millis) return 0;
     int64_t op_ms = (int64_t)h->timestamp * 1000;
+    c->last_event_ms = op_ms;
     if (r.ncols != (uint32_t)t->tm.ncols)
         return sl_err_set(err, SL_EFORMAT, "mysql-cdc: %s.%s: rows event with %u columns, table map has %d",
                           t->db, t->name, r.ncols, t->tm.ncols);
@@ -1540,9 +1545,50 @@ static int start(mycdc_t *c, sl_err_t *err)
 
 /* ---- source ops ---- */
 
+/* Copies the progress into the published metrics (source thread). */
+static void publish(mycdc_t *c)
+{
+    sl_source_metrics_t m;
+    memset(&m, 0, sizeof m);
+    m.snapshotting = c->started && !c->snapshot_done;
+    m.snapshot_tables = c->ntabs;
+    for (int i = 0; i < c->ntabs; i++) {
+        const captab_t *t = &c->tabs[i];
+        if (t->state == 2 && t->nchunks) m.snapshot_tables_done++;
+        m.snapshot_chunks_done += t->nchunks;
+        m.snapshot_chunks_est += (int64_t)(t->est_rows / (uint64_t)c->chunk_size) + 1;
+        m.snapshot_rows += (int64_t)t->rows_read;
+        m.snapshot_rows_est += (int64_t)t->est_rows;
+    }
+    m.last_event_ms = c->last_event_ms;
+    if (c->cur.file[0])
+        snprintf(m.position, sizeof m.position, "%.160s:%llu", c->cur.file,
+                 (unsigned long long)c->cur.pos);
+    pthread_mutex_lock(&c->mu);
+    c->pub = m;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void cdc_metrics(sl_source_t *src, sl_source_metrics_t *out)
+{
+    mycdc_t *c = src->ctx;
+    pthread_mutex_lock(&c->mu);
+    *out = c->pub;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err);
+
 static int cdc_next(sl_source_t *src, sl_batch_t *out, int max_rows, sl_err_t *err)
 {
     mycdc_t *c = src->ctx;
+    int rc = cdc_step(c, out, max_rows, err);
+    publish(c);
+    return rc;
+}
+
+static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err)
+{
     if (c->ended) return SL_SOURCE_END;
     if (!c->started) {
         int rc = start(c, err);
@@ -1634,11 +1680,12 @@ static void cdc_close(sl_source_t *src)
     free(c->spec_gtid);
     free(c->chunk_key);
     free(c->table_label);
+    pthread_mutex_destroy(&c->mu);
     free(c);
     src->ctx = NULL;
 }
 
-static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close};
+static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close, cdc_metrics};
 
 /* ---- construction ---- */
 
@@ -1789,6 +1836,7 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
     const sl_options_t *o = ctx->opts;
     mycdc_t *c = calloc(1, sizeof *c);
     if (!c) return oom(err);
+    pthread_mutex_init(&c->mu, NULL);
     out->ctx = c;
     out->ops = &cdc_ops;
     out->bounded = false;
