@@ -343,6 +343,8 @@ static int master_status(mycdc_t *c, binpos_t *p, sl_err_t *err)
 {
     char v[2][256];
     int rc = query_row(c, "SHOW MASTER STATUS", 2, v, err);
+    if (rc < 0 && mysql_errno(c->q) == 1064) /* MySQL 8.4 dropped it */
+        rc = query_row(c, "SHOW BINARY LOG STATUS", 2, v, err);
     if (rc < 0) {
         unsigned e = mysql_errno(c->q);
         if (e == 1227 || e == 1045)
