@@ -87,7 +87,7 @@ $(B)/fuzz/fuzz_sql: tests/fuzz/fuzz_sql.c $(FUZZ_SRCS) $(GEN)/sql_parse.c
 $(B)/fuzz/fuzz_binlog: tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) $(wildcard src/util/*.h) src/connectors/mysql/binlog.h
 	@test -n "$(CLANG)" || { echo "make fuzz needs clang: apt-get install clang libclang-rt-14-dev"; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) -lm
+	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) -lz -lm
 fuzz-run: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 

@@ -257,10 +257,14 @@ typedef struct sl_myval {
     bool is_unsigned;          /* SL_MV_INT */
     bool neg;                  /* SL_MV_TIME */
     uint8_t fsp;               /* fractional digits declared (0..6) */
+    bool has_unscaled;         /* SL_MV_DECIMAL of precision <= 38: also
+                                  unscaled (value * 10^scale) */
+    uint8_t scale;             /* SL_MV_DECIMAL: digits after the point */
     union {
         int64_t i64;
         uint64_t u64;
         double f64;
+        __int128 unscaled;
     };
     uint16_t year;
     uint8_t month, day, hour, minute, second;

@@ -72,63 +72,107 @@ static int parse_datetime(const char *s, size_t n, sl_myval_t *v, bool with_time
     return 0;
 }
 
+void sl_mycol_classify(sl_mycol_t *c)
+{
+    if (is(c, "tinyint") || is(c, "smallint") || is(c, "mediumint") || is(c, "int") ||
+        is(c, "integer") || is(c, "bigint") || is(c, "year"))
+        c->text_kind = SL_MV_INT;
+    else if (is(c, "decimal") || is(c, "numeric"))
+        c->text_kind = SL_MV_DECIMAL;
+    else if (is(c, "float"))
+        c->text_kind = SL_MV_FLOAT;
+    else if (is(c, "double") || is(c, "real"))
+        c->text_kind = SL_MV_DOUBLE;
+    else if (is(c, "bit"))
+        c->text_kind = SL_MV_BIT;
+    else if (is(c, "date"))
+        c->text_kind = SL_MV_DATE;
+    else if (is(c, "datetime"))
+        c->text_kind = SL_MV_DATETIME;
+    else if (is(c, "timestamp"))
+        c->text_kind = SL_MV_TIMESTAMP;
+    else if (is(c, "time"))
+        c->text_kind = SL_MV_TIME;
+    else
+        c->text_kind = SL_MV_STRING;
+}
+
+/* Integer text without strtoll's locale and errno work. */
+static bool int_text(const char *s, size_t n, bool uns, sl_myval_t *v)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+    if (i == n || n - i > 20) return false;
+    unsigned __int128 x = 0;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        x = x * 10 + (unsigned)(s[i] - '0');
+    }
+    if (uns) {
+        if (neg && x) return false;
+        if (x > UINT64_MAX) return false;
+        v->u64 = (uint64_t)x;
+    } else {
+        if (x > (unsigned __int128)INT64_MAX + (neg ? 1 : 0)) return false;
+        v->i64 = neg ? (int64_t)(0 - (uint64_t)x) : (int64_t)x;
+    }
+    return true;
+}
+
 int sl_myval_from_text(const sl_mycol_t *c, const char *s, size_t n, sl_myval_t *v,
                        sl_err_t *err)
 {
     memset(v, 0, sizeof *v);
     v->fsp = (uint8_t)(c->scale >= 0 && c->scale <= 6 ? c->scale : 0);
-    if (is(c, "tinyint") || is(c, "smallint") || is(c, "mediumint") || is(c, "int") ||
-        is(c, "integer") || is(c, "bigint") || is(c, "year")) {
-        char buf[32];
-        if (n == 0 || n >= sizeof buf) goto bad;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
-        char *end;
+    if (c->text_kind == SL_MV_INT) {
         v->kind = SL_MV_INT;
-        if (c->is_unsigned) {
-            v->is_unsigned = true;
-            v->u64 = strtoull(buf, &end, 10);
-        } else {
-            v->i64 = strtoll(buf, &end, 10);
-        }
-        if (*end) goto bad;
+        v->is_unsigned = c->is_unsigned;
+        if (!int_text(s, n, c->is_unsigned, v)) goto bad;
         return 0;
     }
-    if (is(c, "decimal") || is(c, "numeric")) {
+    if (c->text_kind == SL_MV_STRING) {
+        v->kind = SL_MV_STRING;
+        v->str = s;
+        v->len = (uint32_t)n;
+        v->charset = c->binary ? 63 : 45;
+        return 0;
+    }
+    if (c->text_kind == SL_MV_DECIMAL) {
         v->kind = SL_MV_DECIMAL;
         v->str = s;
         v->len = (uint32_t)n;
         return 0;
     }
-    if (is(c, "float") || is(c, "double") || is(c, "real")) {
+    if (c->text_kind == SL_MV_FLOAT || c->text_kind == SL_MV_DOUBLE) {
         char buf[64];
         if (n == 0 || n >= sizeof buf) goto bad;
         memcpy(buf, s, n);
         buf[n] = '\0';
         char *end;
-        v->kind = is(c, "float") ? SL_MV_FLOAT : SL_MV_DOUBLE;
+        v->kind = c->text_kind;
         v->f64 = strtod(buf, &end);
         if (*end) goto bad;
         return 0;
     }
-    if (is(c, "bit")) {
+    if (c->text_kind == SL_MV_BIT) {
         v->kind = SL_MV_BIT;
         if (n > 8) goto bad;
         v->fsp = (uint8_t)n; /* byte width, for BYTES */
         for (size_t i = 0; i < n; i++) v->u64 = v->u64 << 8 | (unsigned char)s[i];
         return 0;
     }
-    if (is(c, "date")) {
+    if (c->text_kind == SL_MV_DATE) {
         v->kind = SL_MV_DATE;
         if (parse_datetime(s, n, v, false)) goto bad;
         return 0;
     }
-    if (is(c, "datetime")) {
+    if (c->text_kind == SL_MV_DATETIME) {
         v->kind = SL_MV_DATETIME;
         if (parse_datetime(s, n, v, true)) goto bad;
         return 0;
     }
-    if (is(c, "timestamp")) {
+    if (c->text_kind == SL_MV_TIMESTAMP) {
         sl_myval_t f;
         memset(&f, 0, sizeof f);
         if (parse_datetime(s, n, &f, true)) goto bad;
@@ -143,7 +187,7 @@ int sl_myval_from_text(const sl_mycol_t *c, const char *s, size_t n, sl_myval_t 
         v->i64 = (int64_t)d * 86400 + f.hour * 3600 + f.minute * 60 + f.second;
         return 0;
     }
-    if (is(c, "time")) {
+    if (c->text_kind == SL_MV_TIME) {
         size_t i = 0;
         v->kind = SL_MV_TIME;
         if (i < n && s[i] == '-') v->neg = true, i++;
@@ -421,6 +465,18 @@ int sl_myval_to_value(const sl_myval_t *v, const sl_type_t *t, const char *tz,
             if (v->is_unsigned) snprintf(buf, sizeof buf, "%llu", (unsigned long long)v->u64);
             else snprintf(buf, sizeof buf, "%lld", (long long)v->i64);
             rc = sl_decimal_parse(buf, strlen(buf), t->len, t->scale, &d);
+        } else if (v->kind == SL_MV_DECIMAL && v->has_unscaled && t->scale >= v->scale &&
+                   t->scale - v->scale <= 38) {
+            /* The binlog's exact digits: rescale without text. */
+            __int128 x = v->unscaled, lim = 1;
+            for (int k = 0; k < t->len; k++) lim *= 10;
+            for (int k = v->scale; k < t->scale; k++) {
+                if (x >= lim / 10 || x <= -lim / 10) return bad(v, t, col, "does not fit", err);
+                x *= 10;
+            }
+            if (x <= -lim || x >= lim) return bad(v, t, col, "does not fit", err);
+            out->dec = x;
+            return 0;
         } else if (v->kind == SL_MV_DECIMAL) {
             rc = sl_decimal_parse(v->str, v->len, t->len, t->scale, &d);
         } else if (v->kind == SL_MV_FLOAT || v->kind == SL_MV_DOUBLE) {

@@ -39,7 +39,13 @@ typedef struct sl_mycol {
     bool tinyint1;             /* TINYINT(1) */
     int nvalues;               /* ENUM / SET labels */
     char **values;
+    uint8_t text_kind;         /* how its text reads: SL_MV_* (set by
+                                  sl_mycol_classify) */
 } sl_mycol_t;
+
+/* Sets c->text_kind from c->data_type, once, so that reading a value does
+ * not compare type names. */
+void sl_mycol_classify(sl_mycol_t *c);
 
 /* Parses the text protocol's value of column c (not NULL: the caller
  * handles NULL). Strings point into text; decimal text too. TIMESTAMP text

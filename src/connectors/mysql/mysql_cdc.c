@@ -148,6 +148,7 @@ enum { MODE_INITIAL, MODE_EARLIEST, MODE_LATEST, MODE_SPECIFIC, MODE_TIMESTAMP, 
 
 typedef struct binpos {
     char file[128];
+    long seq;                  /* the file name's number: mysql-bin.000042 */
     uint64_t pos;
 } binpos_t;
 
@@ -157,12 +158,20 @@ static long file_seq(const char *f)
     return dot ? strtol(dot + 1, NULL, 10) : 0;
 }
 
+/* Sets the file (n bytes) and its number; every file change goes here so
+ * comparisons (once per row) are two integer compares. */
+static void pos_set_file(binpos_t *p, const char *f, size_t n)
+{
+    if (n > sizeof p->file - 1) n = sizeof p->file - 1;
+    memmove(p->file, f, n);
+    p->file[n] = '\0';
+    p->seq = file_seq(p->file);
+}
+
+/* Files of one server share their base name, so their numbers order them. */
 static int pos_cmp(const binpos_t *a, const binpos_t *b)
 {
-    long x = file_seq(a->file), y = file_seq(b->file);
-    if (x != y) return x < y ? -1 : 1;
-    int c = strcmp(a->file, b->file);
-    if (c) return c;
+    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
     return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
@@ -252,6 +261,7 @@ typedef struct mycdc {
     sl_arena_t chunk_arena;
     sl_hmap_t chunk_map;
     rowent_t *first, *last_ent;
+    bool indexed;              /* chunk_map holds the rows */
     int pending_tab;           /* -1 when no chunk is pending */
     /* scratch */
     sl_arena_t ev_arena;
@@ -360,7 +370,7 @@ static int master_status(mycdc_t *c, binpos_t *p, sl_err_t *err)
                           "mysql-cdc: the binary log is off on %s:%u: start the server with "
                           "log_bin (and binlog_format=ROW, binlog_row_image=FULL)",
                           c->host, c->port);
-    snprintf(p->file, sizeof p->file, "%.127s", v[0]);
+    pos_set_file(p, v[0], strlen(v[0]));
     p->pos = strtoull(v[1], NULL, 10);
     return 0;
 }
@@ -506,6 +516,7 @@ static int load_columns(mycdc_t *c, captab_t *t, sl_err_t *err)
         col->binary = strstr(dt, "binary") || strstr(dt, "blob") || !strcmp(dt, "geometry") ||
                       (r[6] && !strcmp(r[6], "binary"));
         col->ci = r[7] && strstr(r[7], "_ci");
+        sl_mycol_classify(col);
         if ((!strcmp(dt, "enum") || !strcmp(dt, "set")) && parse_labels(col, ct)) {
             mysql_free_result(res);
             return oom(err);
@@ -789,9 +800,37 @@ static int emit(mycdc_t *c, sl_batch_t *out, int kind, const captab_t *t, const 
 
 /* ---- chunk buffer ---- */
 
+/* A row of the chunk's SELECT: keys are unique there, so no index is
+ * built until a binlog change has to find a row (chunk_put). */
+static int chunk_append(mycdc_t *c, const void *key, size_t klen, const sl_value_t *row,
+                        sl_err_t *err)
+{
+    rowent_t *e = sl_arena_alloc(&c->chunk_arena, sizeof *e);
+    if (!e) return oom(err);
+    e->key = sl_arena_memdup(&c->chunk_arena, key, klen);
+    e->klen = klen;
+    e->present = true;
+    e->next = NULL;
+    e->vals = sl_arena_alloc(&c->chunk_arena, (size_t)(c->nphys ? c->nphys : 1) * sizeof *e->vals);
+    if (!e->key || !e->vals) return oom(err);
+    for (int f = 0; f < c->nphys; f++)
+        if (sl_value_copy(&e->vals[f], &row[f], c->types[f], &c->chunk_arena)) return oom(err);
+    if (c->last_ent) c->last_ent->next = e;
+    else c->first = e;
+    c->last_ent = e;
+    return 0;
+}
+
+/* A binlog change to a key of the pending chunk: replaces, adds or
+ * removes its row. */
 static int chunk_put(mycdc_t *c, const void *key, size_t klen, const sl_value_t *row, bool present,
                      sl_err_t *err)
 {
+    if (!c->indexed) {
+        for (rowent_t *x = c->first; x; x = x->next)
+            if (sl_hmap_put(&c->chunk_map, x->key, x->klen, x)) return oom(err);
+        c->indexed = true;
+    }
     rowent_t *e = sl_hmap_get(&c->chunk_map, key, klen);
     if (!e) {
         e = sl_arena_calloc(&c->chunk_arena, sizeof *e);
@@ -1215,9 +1254,7 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     case SL_BL_ROTATE: {
         sl_bl_rotate_t r;
         if ((rc = sl_bl_rotate_parse(&c->fmt, body, blen, &r, err))) return rc;
-        size_t n = r.file_len < sizeof c->cur.file - 1 ? r.file_len : sizeof c->cur.file - 1;
-        memcpy(c->cur.file, r.file, n);
-        c->cur.file[n] = '\0';
+        pos_set_file(&c->cur, r.file, r.file_len);
         c->cur.pos = r.pos;
         if (!c->in_txn) c->committed = c->cur;
         return 0;
@@ -1386,7 +1423,7 @@ static int read_chunk(mycdc_t *c, captab_t *t, sl_err_t *err)
         }
         if (!rc) rc = row_key(c, t, c->mv, err);
         if (!rc) rc = to_flink(c, t, c->mv, &c->chunk_arena, err);
-        if (!rc) rc = chunk_put(c, c->kb.buf, c->kb.len, c->row, true, err);
+        if (!rc) rc = chunk_append(c, c->kb.buf, c->kb.len, c->row, err);
         if (rc) break;
         n++;
         /* The last row's key text, for the next chunk's WHERE. */
@@ -1433,7 +1470,8 @@ static int read_chunk(mycdc_t *c, captab_t *t, sl_err_t *err)
 
 static void chunk_reset(mycdc_t *c)
 {
-    sl_hmap_clear(&c->chunk_map);
+    if (c->indexed) sl_hmap_clear(&c->chunk_map);
+    c->indexed = false;
     sl_arena_reset(&c->chunk_arena);
     c->first = c->last_ent = NULL;
     c->pending_tab = -1;
@@ -1514,7 +1552,7 @@ static int start(mycdc_t *c, sl_err_t *err)
         MYSQL_RES *res = mysql_store_result(c->q);
         MYSQL_ROW r = res ? mysql_fetch_row(res) : NULL;
         if (r && r[0]) {
-            snprintf(at.file, sizeof at.file, "%s", r[0]);
+            pos_set_file(&at, r[0], strlen(r[0]));
             at.pos = 4;
         }
         if (res) mysql_free_result(res);
@@ -1522,10 +1560,10 @@ static int start(mycdc_t *c, sl_err_t *err)
     }
     case MODE_SPECIFIC:
         if (c->spec_gtid) {
-            at.file[0] = '\0';
+            pos_set_file(&at, "", 0);
             at.pos = 4;
         } else {
-            snprintf(at.file, sizeof at.file, "%s", c->spec_file);
+            pos_set_file(&at, c->spec_file, strlen(c->spec_file));
             at.pos = (uint64_t)c->spec_pos;
         }
         break;
