@@ -1511,8 +1511,13 @@ static int snapshot_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     while (c->cur_tab < c->ntabs && c->tabs[c->cur_tab].state == 2) c->cur_tab++;
     if (c->cur_tab >= c->ntabs) {
         c->snapshot_done = true;
-        SL_LOG_INFO("mysql-cdc: snapshot of %d table(s) done; reading the binlog from %s:%llu",
-                    c->ntabs, c->cur.file, (unsigned long long)c->cur.pos);
+        if (c->mode == MODE_SNAPSHOT)
+            SL_LOG_INFO("mysql-cdc: snapshot of %d table(s) done; the source ends "
+                        "('scan.startup.mode' = 'snapshot')",
+                        c->ntabs);
+        else
+            SL_LOG_INFO("mysql-cdc: snapshot of %d table(s) done; reading the binlog from %s:%llu",
+                        c->ntabs, c->cur.file, (unsigned long long)c->cur.pos);
         return 0;
     }
     captab_t *t = &c->tabs[c->cur_tab];
