@@ -376,6 +376,13 @@ mdb_sql "SET GLOBAL binlog_format = 'ROW'"
 check "statement binlog fails" test $rc -eq 1
 check "statement binlog names the setting" grep -q "binlog_format is STATEMENT on 127.0.0.1:$MDB_PORT, but change data capture needs ROW" "$tmp/stmt.err"
 
+job mygtid 'orders_1' "id INT" ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.gtid-set' = '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5'"
+"$S" run "$tmp/mygtid.sql" > /dev/null 2> "$tmp/mygtid.err"
+check "a MySQL GTID set on MariaDB is refused" grep -q "is MariaDB, but 'scan.startup.specific-offset.gtid-set' '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5' is a MySQL GTID set" "$tmp/mygtid.err"
+job badgtid 'orders_1' "id INT" ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.gtid-set' = '0-1'"
+"$S" run "$tmp/badgtid.sql" > /dev/null 2> "$tmp/badgtid.err"
+check "a malformed GTID set is positioned" grep -q "badgtid.sql:4:.*is neither a MariaDB GTID list" "$tmp/badgtid.err"
+
 cat > "$tmp/badopt.sql" <<'SQL'
 CREATE TABLE src (id INT) WITH ('connector' = 'mysql-cdc', 'hostname' = 'h', 'username' = 'u',
   'password' = 'p', 'database-name' = 'app', 'table-name' = 't', 'server-id' = '12-3x');

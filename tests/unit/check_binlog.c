@@ -13,6 +13,7 @@
  * (file format described there). */
 #include "connectors/mysql/binlog.h"
 #include "testutil.h"
+#include "util/strbuf.h"
 
 #include <float.h>
 #include <stdint.h>
@@ -1525,6 +1526,46 @@ START_TEST(test_random_bytes)
 }
 END_TEST
 
+/* MySQL GTID sets as COM_BINLOG_DUMP_GTID carries them. */
+START_TEST(test_mysql_gtid_encode)
+{
+    sl_strbuf_t sb = SL_STRBUF_INIT;
+    sl_err_t err;
+    sl_err_clear(&err);
+    const char *set = "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7,\n"
+                      " 00000000-0000-0000-0000-000000000001:10";
+    ck_assert_int_eq(sl_bl_mysql_gtid_encode(set, strlen(set), &sb, &err), 0);
+    /* 8 + 2 * (16 + 8) + 3 * 16 */
+    ck_assert_uint_eq(sb.len, 8 + 2 * 24 + 3 * 16);
+    const uint8_t *p = (const uint8_t *)sb.buf;
+    ck_assert_uint_eq(p[0], 2);
+    ck_assert_uint_eq(p[8], 0x3E);
+    ck_assert_uint_eq(p[9], 0x11);
+    ck_assert_uint_eq(p[23], 0x62);
+    ck_assert_uint_eq(p[24], 2);           /* intervals of the first sid */
+    ck_assert_uint_eq(p[32], 1);           /* [1, 6) */
+    ck_assert_uint_eq(p[40], 6);
+    ck_assert_uint_eq(p[48], 7);           /* [7, 8) */
+    ck_assert_uint_eq(p[56], 8);
+    ck_assert_uint_eq(p[64 + 15], 1);      /* second uuid's last byte */
+    ck_assert_uint_eq(p[80], 1);
+    ck_assert_uint_eq(p[88], 10);
+    ck_assert_uint_eq(p[96], 11);
+    static const char *const bad[] = {"", "abc:1", "3E11FA47-71CA-11E1-9E33-C80AA9429562",
+                                      "3E11FA47-71CA-11E1-9E33-C80AA9429562:5-3",
+                                      "3E11FA47-71CA-11E1-9E33-C80AA9429562:0",
+                                      "3E11FA47-71CA-11E1-9E33-C80AA9429562:3:2",
+                                      "3E11FA47-71CA-11E1-9E33-C80AA9429562:1;x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sl_strbuf_clear(&sb);
+        ck_assert_int_eq(sl_bl_mysql_gtid_encode(bad[i], strlen(bad[i]), &sb, &err), -SL_EINVAL);
+        ck_assert_uint_eq(sb.len, 0);
+        ck_assert_ptr_nonnull(strstr(err.msg, "GTID set"));
+    }
+    sl_strbuf_destroy(&sb);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("binlog");
@@ -1552,6 +1593,7 @@ int main(void)
     tcase_add_test(tc, test_rows_v1);
     tcase_add_test(tc, test_rows_errors);
     tcase_add_test(tc, test_random_bytes);
+    tcase_add_test(tc, test_mysql_gtid_encode);
     suite_add_tcase(s, tc);
     return sl_test_run_suite(s);
 }

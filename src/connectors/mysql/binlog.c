@@ -21,6 +21,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "util/strbuf.h"
+
 /* ---- byte cursor ---- */
 
 typedef struct cur {
@@ -1444,4 +1446,106 @@ int sl_bl_rows_next(sl_bl_rows_t *r, const sl_bl_table_t *t, bool after,
     }
     r->pos = c.p;
     return 1;
+}
+
+/* ---- MySQL GTID sets ---- */
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++, v >>= 8) p[i] = (uint8_t)v;
+}
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+int sl_bl_mysql_gtid_encode(const char *s, size_t n, struct sl_strbuf *out, sl_err_t *err)
+{
+    size_t i = 0, start = out->len;
+    uint64_t nsids = 0;
+    uint8_t b[16];
+    put_le64(b, 0);
+    if (sl_strbuf_append(out, b, 8)) return sl_err_set(err, SL_ENOMEM, "out of memory");
+#define WS() while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++
+    WS();
+    while (i < n) {
+        /* uuid: 32 hex digits, dashes anywhere */
+        uint8_t uuid[16];
+        int k = 0;
+        size_t u0 = i;
+        while (i < n && s[i] != ':' && k < 32) {
+            if (s[i] == '-') {
+                i++;
+                continue;
+            }
+            int h = hexval((unsigned char)s[i]);
+            if (h < 0) break;
+            if (k % 2 == 0) uuid[k / 2] = (uint8_t)(h << 4);
+            else uuid[k / 2] |= (uint8_t)h;
+            k++;
+            i++;
+        }
+        if (k != 32 || i >= n || s[i] != ':') {
+            out->len = start;
+            return sl_err_set(err, SL_EINVAL, "GTID set: '%.*s' does not start with a server UUID and ':'",
+                              (int)(n - u0 > 40 ? 40 : n - u0), s + u0);
+        }
+        if (sl_strbuf_append(out, uuid, 16)) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        size_t count_at = out->len;
+        put_le64(b, 0);
+        if (sl_strbuf_append(out, b, 8)) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        uint64_t nint = 0, prev_end = 0;
+        while (i < n && s[i] == ':') {
+            i++;
+            uint64_t a = 0, z;
+            size_t d0 = i;
+            while (i < n && s[i] >= '0' && s[i] <= '9' && a < (1ull << 60)) a = a * 10 + (uint64_t)(s[i++] - '0');
+            z = a;
+            if (i < n && s[i] == '-') {
+                i++;
+                size_t d1 = i;
+                z = 0;
+                while (i < n && s[i] >= '0' && s[i] <= '9' && z < (1ull << 60)) z = z * 10 + (uint64_t)(s[i++] - '0');
+                if (i == d1) a = 0;
+            }
+            if (i == d0 || a == 0 || z < a || a < prev_end) {
+                out->len = start;
+                return sl_err_set(err, SL_EINVAL,
+                                  "GTID set: bad interval '%.*s' (intervals are n or a-b, "
+                                  "1 <= a <= b, ascending)",
+                                  (int)(i - d0 > 40 ? 40 : i - d0), s + d0);
+            }
+            put_le64(b, a);
+            put_le64(b + 8, z + 1);
+            if (sl_strbuf_append(out, b, 16)) return sl_err_set(err, SL_ENOMEM, "out of memory");
+            nint++;
+            prev_end = z + 1;
+        }
+        if (nint == 0) {
+            out->len = start;
+            return sl_err_set(err, SL_EINVAL, "GTID set: a server UUID without intervals");
+        }
+        put_le64((uint8_t *)out->buf + count_at, nint);
+        nsids++;
+        WS();
+        if (i < n) {
+            if (s[i] != ',') {
+                out->len = start;
+                return sl_err_set(err, SL_EINVAL, "GTID set: unexpected '%c'", s[i]);
+            }
+            i++;
+            WS();
+        }
+    }
+#undef WS
+    if (nsids == 0) {
+        out->len = start;
+        return sl_err_set(err, SL_EINVAL, "GTID set: empty");
+    }
+    put_le64((uint8_t *)out->buf + start, nsids);
+    return 0;
 }

@@ -229,7 +229,9 @@ typedef struct mycdc {
     uint32_t server_id;
     char *spec_file;
     int64_t spec_pos;
-    char *spec_gtid;           /* MariaDB GTID list: start after it */
+    char *spec_gtid;           /* GTID set to start after: MariaDB's list
+                                  (0-1-42) or MySQL's (uuid:1-42) */
+    bool mariadb;              /* the server is MariaDB (else MySQL) */
     char *chunk_key;
     /* output */
     int nphys, nmeta;
@@ -903,6 +905,49 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
         checksum = r && r[0] && !strcasecmp(r[0], "CRC32");
         mysql_free_result(res);
     }
+    if (!c->mariadb) {
+        /* MySQL tells replicas with one server id apart by their UUID. */
+        if ((rc = query(c, c->b, "SET @slave_uuid = UUID(), @replica_uuid = @slave_uuid", err)))
+            return rc;
+    }
+    if (!at->file[0] && c->spec_gtid && !c->mariadb) {
+        /* MySQL: COM_BINLOG_DUMP_GTID (MySQL's client/server protocol
+         * manual): flags 2 (BINLOG_THROUGH_GTID 0x04), server id 4, file
+         * name length 4 + name (empty), position 8 (4), data length 4 +
+         * the encoded GTID set. libmariadb has no call for it, so the
+         * command goes through the connection's own command method; the
+         * events are then read with mariadb_rpl_fetch as usual. */
+        sl_strbuf_t pk = SL_STRBUF_INIT;
+        uint8_t h[22];
+        memset(h, 0, sizeof h);
+        h[0] = 0x04;
+        for (int i = 0; i < 4; i++) h[2 + i] = (uint8_t)(c->server_id >> (8 * i));
+        /* h[6..9] file name length 0; h[10..17] position 4 */
+        h[10] = 4;
+        int r2 = sl_strbuf_append(&pk, h, 18) ? -SL_ENOMEM : 0;
+        size_t len_at = pk.len;
+        if (!r2) r2 = sl_strbuf_append(&pk, h + 18, 4) ? -SL_ENOMEM : 0;
+        if (!r2) r2 = sl_bl_mysql_gtid_encode(c->spec_gtid, strlen(c->spec_gtid), &pk, err);
+        if (!r2) {
+            uint32_t dl = (uint32_t)(pk.len - len_at - 4);
+            for (int i = 0; i < 4; i++) ((uint8_t *)pk.buf)[len_at + i] = (uint8_t)(dl >> (8 * i));
+            c->rpl = mariadb_rpl_init(c->b);
+            if (!c->rpl) r2 = -SL_ENOMEM;
+        }
+        if (!r2 && c->b->methods->db_command(c->b, (enum enum_server_command)30, pk.buf,
+                                             pk.len, 1, NULL))
+            r2 = sl_err_set(err, SL_EIO,
+                            "mysql-cdc: cannot read the binlog of %s:%u from GTID set %s: %s",
+                            c->host, c->port, c->spec_gtid, mysql_error(c->b));
+        sl_strbuf_destroy(&pk);
+        if (r2 == -SL_ENOMEM) return oom(err);
+        if (r2) return r2;
+        c->cur = *at;
+        c->committed = *at;
+        sl_bl_format_default(&c->fmt);
+        c->fmt.checksum = checksum;
+        return 0;
+    }
     if (!at->file[0] && c->spec_gtid) {
         /* MariaDB: the server finds the position of the GTID state. */
         sl_strbuf_t q = SL_STRBUF_INIT;
@@ -1533,6 +1578,24 @@ static int snapshot_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     return finish_chunk(c, out, &high, err);
 }
 
+/* domain-server-sequence[,...] */
+static bool mariadb_gtid_list(const char *p)
+{
+    bool ok = *p != '\0';
+    while (ok && *p) {
+        for (int part = 0; part < 3 && ok; part++) {
+            while (*p == ' ') p++;
+            if (!isdigit((unsigned char)*p)) ok = false;
+            while (isdigit((unsigned char)*p)) p++;
+            if (part < 2 && ok) ok = *p++ == '-';
+        }
+        while (*p == ' ') p++;
+        if (ok && *p == ',') p++;
+        else if (*p) ok = false;
+    }
+    return ok;
+}
+
 /* ---- start ---- */
 
 static int start(mycdc_t *c, sl_err_t *err)
@@ -1540,6 +1603,15 @@ static int start(mycdc_t *c, sl_err_t *err)
     int rc = connect_one(c, &c->q, err);
     if (rc) return rc;
     if ((rc = query(c, c->q, "SET SESSION time_zone = '+00:00'", err))) return rc;
+    char ver[1][256];
+    if ((rc = query_row(c, "SELECT VERSION()", 1, ver, err)) < 0) return rc;
+    c->mariadb = strstr(ver[0], "MariaDB") != NULL;
+    if (c->mode == MODE_SPECIFIC && c->spec_gtid && c->mariadb != mariadb_gtid_list(c->spec_gtid))
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: %s:%u is %s, but 'scan.startup.specific-offset.gtid-set' "
+                          "'%s' is a %s GTID set",
+                          c->host, c->port, c->mariadb ? "MariaDB" : "MySQL", c->spec_gtid,
+                          c->mariadb ? "MySQL" : "MariaDB");
     if ((rc = check_server(c, err))) return rc;
     if ((rc = discover(c, err))) return rc;
     binpos_t at;
@@ -1798,29 +1870,20 @@ static int cdc_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
     if (!strcasecmp(mode, "specific-offset")) {
         const sl_optval_t *g = sl_options_get(o, "scan.startup.specific-offset.gtid-set");
         if (g) {
-            /* MariaDB GTIDs: domain-server-sequence, comma separated. */
-            const char *p = g->text;
-            bool ok = *p != '\0';
-            while (ok && *p) {
-                for (int part = 0; part < 3 && ok; part++) {
-                    while (*p == ' ') p++;
-                    if (!isdigit((unsigned char)*p)) ok = false;
-                    while (isdigit((unsigned char)*p)) p++;
-                    if (part < 2 && ok) ok = *p++ == '-';
-                }
-                while (*p == ' ') p++;
-                if (ok && *p == ',') p++;
-                else if (*p) ok = false;
-            }
+            /* MariaDB's domain-server-sequence list, or MySQL's uuid:intervals. */
+            sl_strbuf_t enc = SL_STRBUF_INIT;
+            sl_err_t e2;
+            bool ok = mariadb_gtid_list(g->text) ||
+                      sl_bl_mysql_gtid_encode(g->text, strlen(g->text), &enc, &e2) == 0;
+            sl_strbuf_destroy(&enc);
             if (!ok) {
-                sl_err_set(err, SL_EUNSUPPORTED,
-                           "option 'scan.startup.specific-offset.gtid-set': '%s' is not a "
-                           "MariaDB GTID list (domain-server-sequence, e.g. 0-1-42); MySQL "
-                           "GTID sets (uuid:1-42) are not supported yet: give "
-                           "scan.startup.specific-offset.file and .pos",
+                sl_err_set(err, SL_EINVAL,
+                           "option 'scan.startup.specific-offset.gtid-set': '%s' is neither a "
+                           "MariaDB GTID list (domain-server-sequence, e.g. 0-1-42) nor a MySQL "
+                           "GTID set (uuid:1-42:50, ...)",
                            g->text);
                 if (g->src) { err->off = g->src->val_off; err->len = g->src->val_len; }
-                return -SL_EUNSUPPORTED;
+                return -SL_EINVAL;
             }
         } else if (!sl_options_get(o, "scan.startup.specific-offset.file") ||
             !sl_options_get(o, "scan.startup.specific-offset.pos")) {
