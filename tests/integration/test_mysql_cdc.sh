@@ -294,6 +294,34 @@ check "exactly once: writers during a chunked snapshot" apply_changelog
 check "exactly once: the writers ran" test ! -s "$tmp/writer.err"
 check "snapshot progress is logged" grep -Eq 'snapshot of app.big done: [0-9]{6} rows in [0-9]+ chunks' "$tmp/big.err"
 
+# ---- into a filesystem sink as a debezium-json changelog ----------------------
+mdb_sql "CREATE TABLE app.fs (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO app.fs VALUES (1, 'a'), (2, 'b')"
+cat > "$tmp/fs.sql" <<SQL
+CREATE TABLE src (id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
+  'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '$MDB_PORT',
+  'username' = '$MDB_USER', 'password' = '$MDB_PASSWORD',
+  'database-name' = 'app', 'table-name' = 'fs');
+CREATE TABLE out_fs (id INT, v STRING) WITH (
+  'connector' = 'filesystem', 'path' = '$tmp/fs.json', 'format' = 'debezium-json');
+INSERT INTO out_fs SELECT * FROM src;
+SQL
+start_job fs
+wait_for "$tmp/fs.err" "binlog from" 20 || true
+mdb_sql "UPDATE app.fs SET v = 'c' WHERE id = 1; DELETE FROM app.fs WHERE id = 2"
+sleep 1
+stop_job
+fs_ops=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(d["op"], json.dumps(d["before"]), json.dumps(d["after"]))
+' "$tmp/fs.json" 2>&1)
+check "into filesystem: the exact debezium-json changelog" test "$fs_ops" = 'c null {"id": 1, "v": "a"}
+c null {"id": 2, "v": "b"}
+d {"id": 1, "v": "a"} null
+c null {"id": 1, "v": "c"}
+d {"id": 2, "v": "b"} null'
+
 # ---- a 100k-row transaction ---------------------------------------------------
 mdb_sql "CREATE TABLE app.bulk (id INT PRIMARY KEY, v INT)"
 job bulk 'bulk' "id INT, v INT, PRIMARY KEY (id) NOT ENFORCED"
