@@ -151,6 +151,30 @@ struct sl_sink {
     bool changelog;            /* accepts -U/-D rows (print, debezium-json) */
 };
 
+/* ---- lookups (a JOIN ... FOR SYSTEM_TIME AS OF a processing-time
+ * attribute) ----
+ * A lookup source answers "the rows whose key columns equal these values"
+ * for a batch of keys. The lookup operator calls query() on a worker
+ * thread of its own (blocking calls are fine there), never on the loop;
+ * one instance is used by one thread at a time. */
+typedef struct sl_lookup sl_lookup_t;
+
+typedef struct sl_lookup_ops {
+    /* keys: nkeys rows of nk values each (nk and the key columns as given
+     * to lookup_new), none NULL, no key twice. Appends to out (reset by the
+     * caller; ncols = ctx->ncols) every row of the table whose key columns
+     * equal one of the keys, in any order. 0, or <0 with err filled (the
+     * job fails, naming the host or file). */
+    int (*query)(sl_lookup_t *lk, const sl_value_t *keys, int nkeys, sl_batch_t *out,
+                 sl_err_t *err);
+    void (*close)(sl_lookup_t *lk);
+} sl_lookup_ops_t;
+
+struct sl_lookup {
+    const sl_lookup_ops_t *ops;
+    void *ctx;
+};
+
 /* ---- connector types ---- */
 
 enum {
@@ -180,6 +204,9 @@ typedef struct sl_connector_type {
     int (*source_new)(const sl_conn_ctx_t *ctx, sl_source_t *out,
                       sl_err_t *err);
     int (*sink_new)(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err);
+    /* A lookup source keyed by the columns key_cols[0..nk) of ctx. */
+    int (*lookup_new)(const sl_conn_ctx_t *ctx, const int *key_cols, int nk,
+                      sl_lookup_t *out, sl_err_t *err);
 } sl_connector_type_t;
 
 /* Case-sensitive lookup, as Flink's factory identifiers. */

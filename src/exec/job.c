@@ -63,6 +63,8 @@ struct sl_job {
     sl_state_t *state;
     int64_t now_ms;
     bool failed, finished, stopping;
+    bool finishing;            /* input ended; waiting for operators */
+    bool has_resume;           /* some operator waits on other threads */
     sl_err_t err;
     sl_arena_t arena;
 };
@@ -236,14 +238,53 @@ static int flush_all(sl_job_t *job, sl_err_t *err)
     return 0;
 }
 
+void sl_job_wakeup(sl_job_t *job)
+{
+    uv_async_send(&job->async);
+}
+
+/* The highest pending() of the operators. */
+static int ops_pending(sl_job_t *job)
+{
+    int m = SL_OP_IDLE;
+    for (int i = 0; i < job->nops; i++) {
+        sl_op_t *op = &job->ops[i];
+        if (op->ops && op->ops->pending) {
+            int p = op->ops->pending(op);
+            if (p > m) m = p;
+        }
+    }
+    return m;
+}
+
+/* Lets operators waiting on other threads emit what has completed. */
+static int resume_all(sl_job_t *job, sl_err_t *err)
+{
+    for (int i = 0; i < job->nops; i++) {
+        sl_op_t *op = &job->ops[i];
+        if (op->ops && op->ops->resume) {
+            int rc = op->ops->resume(op, err);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+/* End of input: flush the operators; when some still wait on other
+ * threads (lookups), come back at the next wakeup; then flush the sinks
+ * and stop the loop. */
 static void finish(sl_job_t *job)
 {
     if (job->finished) return;
-    job->finished = true;
     sl_err_t err;
     sl_err_clear(&err);
     int rc = step_begin(job, &err);
     if (!rc) rc = step_end(job, flush_all(job, &err), &err);
+    if (!rc && ops_pending(job) != SL_OP_IDLE) {
+        job->finishing = true;
+        return;
+    }
+    job->finished = true;
     for (int i = 0; !rc && i < job->plan->sinks.n; i++)
         if (job->sinks[i].ops && job->sinks[i].ops->flush)
             rc = job->sinks[i].ops->flush(&job->sinks[i], &err);
@@ -255,9 +296,30 @@ static void on_async(uv_async_t *h)
 {
     sl_job_t *job = h->data;
     bool all_done = true;
+    if (job->has_resume) {
+        sl_err_t err;
+        sl_err_clear(&err);
+        job->now_ms = wall_ms();
+        int rc = step_begin(job, &err);
+        if (!rc) rc = step_end(job, resume_all(job, &err), &err);
+        if (rc) {
+            job_fail(job, &err);
+            return;
+        }
+        if (job->finishing) {
+            finish(job);
+            return;
+        }
+    }
     for (int i = 0; i < job->nsources && !job->failed; i++) {
         source_rt_t *s = &job->sources[i];
         for (;;) {
+            /* Backpressure: an operator that holds enough stops the
+             * draining; the sources then block on their full queues. */
+            if (job->has_resume && ops_pending(job) == SL_OP_FULL) {
+                all_done = false;
+                break;
+            }
             pthread_mutex_lock(&s->mu);
             int slot = -1;
             if (s->qcount) {
@@ -367,7 +429,7 @@ static int noop_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
     return sl_op_forward(op, b, err);
 }
 
-static const sl_op_ops_t source_ops = {"Source", noop_push, NULL, NULL};
+static const sl_op_ops_t source_ops = {"Source", noop_push, NULL, NULL, NULL, NULL};
 
 static int conn_ctx(sl_job_t *job, const sl_pnode_t *n, sl_conn_ctx_t *ctx)
 {
@@ -511,6 +573,7 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
         case SL_PN_JOIN: rc = sl_op_join_init(op, err); break;
         case SL_PN_UNION: rc = sl_op_union_init(op, err); break;
         case SL_PN_MATERIALIZE: rc = sl_op_materialize_init(op, err); break;
+        case SL_PN_LOOKUP: rc = sl_op_lookup_init(op, err); break;
         case SL_PN_SINK: {
             sl_conn_ctx_t ctx;
             sl_sink_t *snk = &job->sinks[nsink++];
@@ -523,6 +586,7 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
             break;
         }
         }
+        if (!rc && op->ops && op->ops->resume) job->has_resume = true;
         /* Wire inputs to this operator. */
         for (int k = 0; !rc && k < n->ninputs; k++) {
             int j = op_index(plan, n->inputs[k]);

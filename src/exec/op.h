@@ -29,7 +29,16 @@ typedef struct sl_op_ops {
     int (*flush)(sl_op_t *op, sl_err_t *err);
     /* Frees the operator's context (state lives in the job's backend). */
     void (*close)(sl_op_t *op);
+    /* Optional, for operators that wait on other threads (lookups): called
+     * on the loop thread after sl_job_wakeup() to emit what has completed. */
+    int (*resume)(sl_op_t *op, sl_err_t *err);
+    /* Optional: SL_OP_IDLE, SL_OP_BUSY (work in flight: the end of the job
+     * and checkpoints wait for it) or SL_OP_FULL (also: stop feeding me;
+     * the job stops taking source batches until a resume). */
+    int (*pending)(sl_op_t *op);
 } sl_op_ops_t;
+
+enum { SL_OP_IDLE = 0, SL_OP_BUSY = 1, SL_OP_FULL = 2 };
 
 typedef struct sl_op_out {
     sl_op_t *op;
@@ -67,6 +76,8 @@ sl_kv_t *sl_job_table(sl_job_t *job, const char *name);
 const sl_job_conf_t *sl_job_conf(sl_job_t *job);
 /* Processing time of the batch being handled (ms since the epoch). */
 int64_t sl_job_now(sl_job_t *job);
+/* From any thread: have the loop call every operator's resume() soon. */
+void sl_job_wakeup(sl_job_t *job);
 
 /* Operator constructors (src/operators/). Each fills op->ops and op->ctx. */
 int sl_op_calc_init(sl_op_t *op, sl_err_t *err);
@@ -75,6 +86,7 @@ int sl_op_join_init(sl_op_t *op, sl_err_t *err);
 int sl_op_union_init(sl_op_t *op, sl_err_t *err);
 int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err);
 int sl_op_materialize_init(sl_op_t *op, sl_err_t *err);
+int sl_op_lookup_init(sl_op_t *op, sl_err_t *err);
 
 /* ---- jobs ---- */
 

@@ -30,7 +30,7 @@ static int calc_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
     return sl_op_emit(op, err);
 }
 
-static const sl_op_ops_t calc_ops = {"Calc", calc_push, NULL, NULL};
+static const sl_op_ops_t calc_ops = {"Calc", calc_push, NULL, NULL, NULL, NULL};
 
 int sl_op_calc_init(sl_op_t *op, sl_err_t *err)
 {

@@ -616,7 +616,7 @@ static void agg_close(sl_op_t *op)
     op->ctx = NULL;
 }
 
-static const sl_op_ops_t agg_ops = {"GroupAggregate", agg_push, agg_flush, agg_close};
+static const sl_op_ops_t agg_ops = {"GroupAggregate", agg_push, agg_flush, agg_close, NULL, NULL};
 
 int sl_op_agg_init(sl_op_t *op, sl_err_t *err)
 {

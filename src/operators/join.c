@@ -195,7 +195,7 @@ static void join_close(sl_op_t *op)
     op->ctx = NULL;
 }
 
-static const sl_op_ops_t join_ops = {"Join", join_push, NULL, join_close};
+static const sl_op_ops_t join_ops = {"Join", join_push, NULL, join_close, NULL, NULL};
 
 int sl_op_join_init(sl_op_t *op, sl_err_t *err)
 {

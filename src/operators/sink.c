@@ -45,7 +45,7 @@ static void sink_close(sl_op_t *op)
     op->ctx = NULL;
 }
 
-static const sl_op_ops_t sink_ops = {"Sink", sink_push, sink_flush, sink_close};
+static const sl_op_ops_t sink_ops = {"Sink", sink_push, sink_flush, sink_close, NULL, NULL};
 
 int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err)
 {

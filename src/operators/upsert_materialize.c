@@ -165,7 +165,7 @@ static void mat_close(sl_op_t *op)
     op->ctx = NULL;
 }
 
-static const sl_op_ops_t mat_ops = {"SinkMaterializer", mat_push, NULL, mat_close};
+static const sl_op_ops_t mat_ops = {"SinkMaterializer", mat_push, NULL, mat_close, NULL, NULL};
 
 int sl_op_materialize_init(sl_op_t *op, sl_err_t *err)
 {

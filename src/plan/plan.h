@@ -98,6 +98,8 @@ typedef enum sl_pnode_kind {
     SL_PN_UNION,               /* UNION ALL */
     SL_PN_SINK,                /* a connector sink */
     SL_PN_MATERIALIZE,         /* upsert materializer before a keyed sink */
+    SL_PN_LOOKUP,              /* lookup join: input ++ rows of `table` found
+                                  by lkeys = rkeys (table columns), cond */
 } sl_pnode_kind_t;
 
 typedef enum sl_cmode {

@@ -840,6 +840,116 @@ static int conjuncts(planner_t *p, const sl_expr_t *e, sl_list_t *out)
 static int plan_from(planner_t *p, const sl_tref_t *t, leaves_t *lv,
                      sl_pnode_t **out);
 
+/* JOIN dim FOR SYSTEM_TIME AS OF l.proctime ON l.k = dim.k [AND ...]: a
+ * lookup join. The dimension is not scanned: each input row's key is
+ * looked up through the connector's lookup role (SL_PN_LOOKUP). */
+static int plan_lookup_join(planner_t *p, const sl_tref_t *t, leaves_t *lv, sl_pnode_t *l,
+                            int base, sl_pnode_t **out)
+{
+    const sl_tref_t *rt = t->right;
+    const sl_table_t *dim = rt->table;
+    if (!dim || dim->is_view || rt->cte)
+        return pfail(p, rt->off, rt->len,
+                     "FOR SYSTEM_TIME AS OF needs a table with a lookup connector "
+                     "(jdbc, filesystem), not a view or a query");
+    if (rt->systime->type && rt->systime->type->time_attr != SL_TA_PROCTIME)
+        return pfail(p, rt->systime->off, rt->systime->len,
+                     "joins FOR SYSTEM_TIME AS OF an event-time attribute (versioned "
+                     "tables) are not supported by the engine yet; AS OF a PROCTIME() "
+                     "attribute makes a lookup join");
+    if (t->join != SL_JOIN_INNER && t->join != SL_JOIN_LEFT)
+        return pfail(p, t->off, t->len, "a lookup join is an INNER or a LEFT join");
+    for (int i = 0; i < dim->rel.n; i++) {
+        const sl_coldef_t *d = dim->defs ? dim->defs[i] : NULL;
+        if (d && d->kind != SL_COL_PHYSICAL)
+            return pfail(p, d->off, d->len,
+                         "lookup table '%s': computed and metadata columns are not "
+                         "supported by lookups yet",
+                         dim->name);
+    }
+    const sl_connector_type_t *ct;
+    sl_options_t opts;
+    TRY(table_connector(p, dim, &rt->hints, SL_CONN_LOOKUP, rt->off, rt->len, &ct, &opts));
+    if (!ct->lookup_new)
+        return pfail(p, rt->off, rt->len, "connector '%s' cannot be used for lookups",
+                     ct->name);
+    int nd = dim->rel.n;
+    TRY(leaves_add(p, lv, nd));
+    sl_pnode_t *n = node_new(p, SL_PN_LOOKUP, l->ncols + nd, t->off, t->len);
+    if (!n) return poom(p);
+    TRY(node_add_input(p, n, l));
+    n->table = dim;
+    n->conn = ct;
+    n->opts = opts;
+    n->join = t->join;
+    for (int i = 0; i < l->ncols; i++) {
+        n->names[i] = l->names[i];
+        n->types[i] = l->types[i];
+    }
+    for (int i = 0; i < nd; i++) {
+        n->names[l->ncols + i] = dim->rel.cols[i].name;
+        n->types[l->ncols + i] = t->join == SL_JOIN_LEFT
+                                     ? sl_type_with_nullable(p->a, dim->rel.cols[i].type, true)
+                                     : dim->rel.cols[i].type;
+        if (!n->types[l->ncols + i]) return poom(p);
+    }
+    /* Keys: conjuncts left column = dimension column. */
+    sl_list_t parts = {0}, rest = {0};
+    if (t->on) TRY(conjuncts(p, t->on, &parts));
+    int *lk = pal(p, (size_t)(parts.n + 1) * sizeof *lk);
+    int *rk = pal(p, (size_t)(parts.n + 1) * sizeof *rk);
+    int *loff = pal(p, (size_t)lv->n * sizeof *loff);
+    if (!lk || !rk || !loff) return poom(p);
+    for (int i = 0; i < lv->n; i++) loff[i] = lv->off[i] - base;
+    xmap_t m = {.leaf_off = loff, .nleaves = lv->n};
+    for (int i = 0; i < parts.n; i++) {
+        const sl_expr_t *c = parts.items[i];
+        if (c->kind == SL_X_BINARY && c->op == SL_OP_EQ && c->a->kind == SL_X_COLUMN &&
+            c->b->kind == SL_X_COLUMN && c->a->ref_rel == 0 && c->b->ref_rel == 0 &&
+            c->a->ref_fields == 0 && c->b->ref_fields == 0 &&
+            sl_type_equal(c->a->type, c->b->type)) {
+            int ia = loff[c->a->ref_src] + c->a->ref_col;
+            int ib = loff[c->b->ref_src] + c->b->ref_col;
+            if (ia < l->ncols && ib >= l->ncols) {
+                lk[n->njkeys] = ia;
+                rk[n->njkeys++] = ib - l->ncols;
+                continue;
+            }
+            if (ib < l->ncols && ia >= l->ncols) {
+                lk[n->njkeys] = ib;
+                rk[n->njkeys++] = ia - l->ncols;
+                continue;
+            }
+        }
+        if (sl_list_push(p->a, &rest, (void *)c)) return poom(p);
+    }
+    if (n->njkeys == 0)
+        return pfail(p, t->on ? t->on->off : t->off, t->on ? t->on->len : t->len,
+                     "a lookup join needs ON conditions that equate columns of '%s' with "
+                     "columns of the other side (of the same type)",
+                     dim->name);
+    n->lkeys = lk;
+    n->rkeys = rk;
+    for (int i = 0; i < rest.n; i++) {
+        sl_rex_t *c;
+        TRY(convert(p, &m, rest.items[i], &c));
+        if (!n->cond) {
+            n->cond = c;
+        } else {
+            sl_rex_t *a = rex_new(p, SL_RX_AND, &sl_type_boolean, 2);
+            if (!a) return poom(p);
+            a->args[0] = n->cond;
+            a->args[1] = c;
+            n->cond = a;
+        }
+    }
+    /* Each input row yields its own rows: the input's changelog mode. */
+    n->mode = l->mode;
+    TRY(node_done(p, n));
+    *out = n;
+    return 0;
+}
+
 static int plan_join(planner_t *p, const sl_tref_t *t, leaves_t *lv,
                      sl_pnode_t **out)
 {
@@ -848,6 +958,13 @@ static int plan_join(planner_t *p, const sl_tref_t *t, leaves_t *lv,
     TRY(plan_from(p, t->left, lv, &l));
     int mid_leaf = lv->n;
     int base = lv->off[first_leaf];
+    if (t->right->kind == SL_TR_TABLE && t->right->systime) {
+        if (t->natural || t->using_cols.n)
+            return pfail(p, t->off, t->len,
+                         "JOIN ... USING / NATURAL JOIN are not supported by the engine "
+                         "yet: write the condition with ON");
+        return plan_lookup_join(p, t, lv, l, base, out);
+    }
     TRY(plan_from(p, t->right, lv, &r));
     (void)mid_leaf;
     if (t->right->systime)
@@ -1669,6 +1786,7 @@ static const char *node_kind_name(const sl_pnode_t *n)
     case SL_PN_VALUES: return "Values";
     case SL_PN_CALC: return "Calc";
     case SL_PN_AGG: return n->desc ? "Distinct" : "GroupAggregate";
+    case SL_PN_LOOKUP: return "LookupJoin";
     case SL_PN_JOIN: return "Join";
     case SL_PN_UNION: return "Union";
     case SL_PN_SINK: return "Sink";
@@ -1982,6 +2100,21 @@ static void explain_node(FILE *f, const sl_pnode_t *n, int depth)
     }
     case SL_PN_UNION:
         sl_strbuf_printf(&sb, "Union(all=[true], inputs=[%d])", n->ninputs);
+        break;
+    case SL_PN_LOOKUP:
+        sl_strbuf_printf(&sb, "LookupJoin(table=[%s], connector=[%s], joinType=[%s], lookup=[",
+                         n->table->name, n->conn->name,
+                         n->join == SL_JOIN_LEFT ? "LeftOuterJoin" : "InnerJoin");
+        for (int i = 0; i < n->njkeys; i++)
+            sl_strbuf_printf(&sb, "%s%s=%s", i ? ", " : "", n->table->rel.cols[n->rkeys[i]].name,
+                             n->inputs[0]->names[n->lkeys[i]]);
+        sl_strbuf_puts(&sb, "]");
+        if (n->cond) {
+            sl_strbuf_puts(&sb, ", where=[");
+            rex_print(&sb, n->cond, n);
+            sl_strbuf_puts(&sb, "]");
+        }
+        sl_strbuf_puts(&sb, ")");
         break;
     case SL_PN_MATERIALIZE:
         sl_strbuf_puts(&sb, "SinkMaterializer(pk=[");

@@ -64,6 +64,53 @@ check "split distinct: exact final rows" test "$(final "$tmp/split.on")" = "cold
 hot, 2, 11.50, 2, 1.00, 2]"
 check "split distinct: same result as one level" test "$(final "$tmp/split.on")" = "$(final "$tmp/split.off")"
 
+# Lookup joins (FOR SYSTEM_TIME AS OF a processing-time attribute) against
+# a filesystem table: LEFT and INNER with a residual condition, on a
+# changelog input whose retractions come from the operator's state.
+mkdir -p "$tmp/lk"
+printf 'SC4000,yr_kk,Annual fee\nSC5000,zz_01,Service charge\nSC6000,xx,Other\n' > "$tmp/lk/dim.csv"
+cat > "$tmp/lk/ch.json" <<'JSON'
+{"before":null,"after":{"id":1,"code":"SC4000"},"op":"c"}
+{"before":null,"after":{"id":2,"code":"SC9999"},"op":"c"}
+{"before":{"id":1,"code":"SC4000"},"after":{"id":1,"code":"SC5000"},"op":"u"}
+{"before":{"id":2,"code":"SC9999"},"after":null,"op":"d"}
+{"before":{"id":1,"code":"SC5000"},"after":null,"op":"d"}
+JSON
+cat > "$tmp/lk.sql" <<SQL
+CREATE TABLE facts (id INT, code STRING, pt AS PROCTIME())
+  WITH ('connector' = 'filesystem', 'path' = '$tmp/lk/ch.json', 'format' = 'debezium-json');
+CREATE TABLE dim (code STRING, sub STRING, name STRING)
+  WITH ('connector' = 'filesystem', 'path' = '$tmp/lk/dim.csv', 'format' = 'csv');
+CREATE TABLE o_left (id INT, code STRING, sub STRING) WITH ('connector' = 'print');
+CREATE TABLE o_inner (id INT, code STRING, sub STRING) WITH ('connector' = 'print', 'print-identifier' = 'inner');
+INSERT INTO o_left SELECT f.id, f.code, d.sub FROM facts AS f
+  LEFT JOIN dim FOR SYSTEM_TIME AS OF f.pt AS d ON f.code = d.code;
+INSERT INTO o_inner SELECT f.id, f.code, d.sub FROM facts AS f
+  JOIN dim FOR SYSTEM_TIME AS OF f.pt AS d ON f.code = d.code AND d.name <> 'Service charge';
+SQL
+"$S" run "$tmp/lk.sql" > "$tmp/lk.out" 2>&1
+check "lookup join: LEFT with retractions" test "$(grep -v '^inner' "$tmp/lk.out")" = "+I[1, SC4000, yr_kk]
++I[2, SC9999, null]
+-U[1, SC4000, yr_kk]
++U[1, SC5000, zz_01]
+-D[2, SC9999, null]
+-D[1, SC5000, zz_01]"
+check "lookup join: INNER with a residual condition" test "$(grep '^inner' "$tmp/lk.out")" = "inner> +I[1, SC4000, yr_kk]
+inner> -U[1, SC4000, yr_kk]"
+"$S" explain "$tmp/lk.sql" > "$tmp/lk.plan" 2>&1
+check "lookup join: explain" grep -q 'LookupJoin(table=\[dim\], connector=\[filesystem\], joinType=\[LeftOuterJoin\], lookup=\[code=code\])' "$tmp/lk.plan"
+cat > "$tmp/lk_bad.sql" <<SQL
+CREATE TABLE facts (id INT, code STRING, pt AS PROCTIME())
+  WITH ('connector' = 'filesystem', 'path' = '$tmp/lk/ch.json', 'format' = 'debezium-json');
+CREATE TABLE dim (code STRING, sub STRING, name STRING)
+  WITH ('connector' = 'filesystem', 'path' = '$tmp/lk/dim.csv', 'format' = 'csv');
+CREATE TABLE o_left (id INT, code STRING, sub STRING) WITH ('connector' = 'print');
+INSERT INTO o_left SELECT f.id, f.code, d.sub FROM facts AS f
+  JOIN dim FOR SYSTEM_TIME AS OF f.pt AS d ON f.code <> d.code;
+SQL
+"$S" run "$tmp/lk_bad.sql" > "$tmp/lk_bad.out" 2>&1
+check "lookup join without an equality is a positioned error" grep -q "lk_bad.sql:7:.*a lookup join needs ON conditions that equate columns of 'dim'" "$tmp/lk_bad.out"
+
 # Planning errors point at the SQL.
 cat > "$tmp/append.sql" <<'SQL'
 CREATE TABLE src (k STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3');

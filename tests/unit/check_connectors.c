@@ -228,7 +228,9 @@ START_TEST(test_registry)
     ck_assert_ptr_null(sl_connector_find(NULL));
     ck_assert(sl_connector_find("datagen")->roles == SL_CONN_SOURCE);
     ck_assert(sl_connector_find("print")->roles == SL_CONN_SINK);
-    ck_assert(sl_connector_find("filesystem")->roles == (SL_CONN_SOURCE | SL_CONN_SINK));
+    ck_assert(sl_connector_find("filesystem")->roles ==
+              (SL_CONN_SOURCE | SL_CONN_SINK | SL_CONN_LOOKUP));
+    ck_assert_ptr_nonnull(sl_connector_find("filesystem")->lookup_new);
 }
 END_TEST
 
@@ -293,7 +295,8 @@ static const opt_error_case_t opt_errors[] = {
     {"filesystem", "id INT", {"path=/tmp/x", "format=csv", "scan.foo=1", NULL},
      "unsupported option 'scan.foo' for connector 'filesystem'; supported options: path, "
      "format, source.monitor-interval, partition.default-name, sink.*, auto-compaction, "
-     "compaction.file-size, csv.*, json.*, debezium-json.*, canal-json.*", 300, 10},
+     "compaction.file-size, lookup.join.cache.ttl, csv.*, json.*, debezium-json.*, "
+     "canal-json.*", 300, 10},
     {"filesystem", "id INT", {"path=hdfs://nn:8020/data", "format=csv", NULL},
      "option 'path': only local files are supported ('hdfs://' is not a file:// URI)",
      150, 21},

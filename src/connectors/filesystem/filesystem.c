@@ -27,9 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "connectors/formats/format.h"
+#include "state/codec.h"
+#include "util/hashmap.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -64,6 +67,8 @@ static const sl_option_spec_t fs_options[] = {
      "accepted; there is nothing to compact"},
     {"sink.parallelism", SL_OPT_INT, false, NULL, NULL,
      "accepted; a sink runs on the loop thread"},
+    {"lookup.join.cache.ttl", SL_OPT_DURATION, false, "60 min", NULL,
+     "lookup joins: how long the loaded table serves before it is read again"},
     SL_FORMAT_CSV_OPTIONS,
     SL_FORMAT_JSON_OPTIONS,
     SL_FORMAT_DEBEZIUM_JSON_OPTIONS,
@@ -496,11 +501,192 @@ done:
     return rc;
 }
 
+/* ---- lookup (Flink's FileSystemLookupFunction): the whole table is read
+ * into memory, indexed by the key columns, and read again once
+ * 'lookup.join.cache.ttl' has passed (on the next query). Insert-only
+ * formats only. The lookup operator calls query() on its worker thread. */
+
+typedef struct fs_lookup {
+    sl_conn_ctx_t ctx;
+    int *keys;
+    int nk;
+    int64_t ttl_ms, loaded_ms;
+    bool loaded;
+    sl_batch_t rows;           /* the table */
+    sl_hmap_t idx;             /* key -> first row (int in heads) */
+    int *next, *heads;
+    int cap;
+    sl_arena_t keys_arena;
+    sl_strbuf_t kb;
+} fs_lookup_t;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int fs_key(fs_lookup_t *f, const sl_value_t *v, int stride_key, sl_err_t *err)
+{
+    sl_strbuf_clear(&f->kb);
+    for (int k = 0; k < f->nk; k++) {
+        const sl_value_t *x = stride_key ? &v[k] : &v[f->keys[k]];
+        if (x->null) return 1;
+        if (sl_key_encode(&f->kb, x, f->ctx.types[f->keys[k]]))
+            return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* Reads the whole table and indexes it. */
+static int fs_lookup_load(fs_lookup_t *f, sl_err_t *err)
+{
+    sl_source_t src;
+    memset(&src, 0, sizeof src);
+    int rc = fs_source_new(&f->ctx, &src, err);
+    if (rc) return rc;
+    sl_batch_t tmp;
+    if (sl_batch_init(&tmp, f->ctx.ncols, 0)) {
+        src.ops->close(&src);
+        return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
+    sl_batch_reset(&f->rows);
+    for (;;) {
+        sl_batch_reset(&tmp);
+        rc = src.ops->next(&src, &tmp, 4096, err);
+        if (rc < 0) break;
+        for (int r = 0; r < tmp.nrows; r++) {
+            sl_value_t *o = sl_batch_add(&f->rows, SL_INSERT);
+            const sl_value_t *in = sl_batch_row(&tmp, r);
+            if (!o) goto oom;
+            for (int c = 0; c < f->ctx.ncols; c++)
+                if (sl_batch_set(&f->rows, &o[c], &in[c], f->ctx.types[c])) goto oom;
+        }
+        if (rc == SL_SOURCE_END) {
+            rc = 0;
+            break;
+        }
+    }
+    sl_batch_destroy(&tmp);
+    src.ops->close(&src);
+    if (rc) return rc;
+    /* Index: rows of one key chained in file order. */
+    sl_hmap_clear(&f->idx);
+    sl_arena_reset(&f->keys_arena);
+    int n = f->rows.nrows;
+    if (n > f->cap) {
+        int *nx = realloc(f->next, (size_t)n * sizeof *nx);
+        if (nx) f->next = nx;
+        int *hd = nx ? realloc(f->heads, (size_t)n * sizeof *hd) : NULL;
+        if (hd) f->heads = hd;
+        if (!nx || !hd) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        f->cap = n;
+    }
+    int *last = NULL;
+    (void)last;
+    for (int r = n - 1; r >= 0; r--) {
+        f->next[r] = -1;
+        int k = fs_key(f, sl_batch_row(&f->rows, r), 0, err);
+        if (k < 0) return k;
+        if (k > 0) continue;
+        int *h = sl_hmap_get(&f->idx, f->kb.buf, f->kb.len);
+        if (h) {
+            f->next[r] = *h;
+            *h = r;
+        } else {
+            void *key = sl_arena_memdup(&f->keys_arena, f->kb.buf, f->kb.len);
+            f->heads[r] = r;
+            if (!key || sl_hmap_put(&f->idx, key, f->kb.len, &f->heads[r]))
+                return sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+    }
+    f->loaded = true;
+    f->loaded_ms = mono_ms();
+    return 0;
+oom:
+    sl_batch_destroy(&tmp);
+    src.ops->close(&src);
+    return sl_err_set(err, SL_ENOMEM, "out of memory");
+}
+
+static int fs_lookup_query(sl_lookup_t *lk, const sl_value_t *keys, int nkeys, sl_batch_t *out,
+                           sl_err_t *err)
+{
+    fs_lookup_t *f = lk->ctx;
+    if (!f->loaded || (f->ttl_ms > 0 && mono_ms() - f->loaded_ms >= f->ttl_ms)) {
+        int rc = fs_lookup_load(f, err);
+        if (rc) return rc;
+    }
+    for (int i = 0; i < nkeys; i++) {
+        int k = fs_key(f, &keys[(size_t)i * (size_t)f->nk], 1, err);
+        if (k < 0) return k;
+        if (k > 0) continue;
+        int *h = sl_hmap_get(&f->idx, f->kb.buf, f->kb.len);
+        for (int r = h ? *h : -1; r >= 0; r = f->next[r]) {
+            sl_value_t *o = sl_batch_add(out, SL_INSERT);
+            const sl_value_t *in = sl_batch_row(&f->rows, r);
+            if (!o) return sl_err_set(err, SL_ENOMEM, "out of memory");
+            for (int c = 0; c < f->ctx.ncols; c++)
+                if (sl_batch_set(out, &o[c], &in[c], f->ctx.types[c]))
+                    return sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+    }
+    return 0;
+}
+
+static void fs_lookup_close(sl_lookup_t *lk)
+{
+    fs_lookup_t *f = lk->ctx;
+    if (!f) return;
+    sl_batch_destroy(&f->rows);
+    sl_hmap_destroy(&f->idx);
+    sl_arena_destroy(&f->keys_arena);
+    sl_strbuf_destroy(&f->kb);
+    free(f->next);
+    free(f->heads);
+    free(f->keys);
+    free(f);
+    lk->ctx = NULL;
+}
+
+static const sl_lookup_ops_t fs_lookup_ops = {fs_lookup_query, fs_lookup_close};
+
+static int fs_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk,
+                         sl_lookup_t *out, sl_err_t *err)
+{
+    int rc = fs_validate(ctx, err);
+    if (rc < 0) return rc;
+    const char *fmt = sl_options_str(ctx->opts, "format", "");
+    if (sl_format_is_changelog(fmt))
+        return sl_err_set(err, SL_EUNSUPPORTED,
+                          "table '%s': a lookup join reads an insert-only table; format '%s' "
+                          "is a changelog (use csv or json, or a jdbc table)",
+                          ctx->table ? ctx->table : "?", fmt);
+    fs_lookup_t *f = calloc(1, sizeof *f);
+    if (!f) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    f->ctx = *ctx;
+    f->nk = nk;
+    f->keys = malloc((size_t)nk * sizeof *f->keys);
+    sl_arena_init(&f->keys_arena, 0);
+    if (!f->keys || sl_batch_init(&f->rows, ctx->ncols, 0) || sl_hmap_init(&f->idx, 64)) {
+        out->ctx = f;
+        fs_lookup_close(out);
+        return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
+    memcpy(f->keys, key_cols, (size_t)nk * sizeof *f->keys);
+    f->ttl_ms = sl_options_int(ctx->opts, "lookup.join.cache.ttl", 3600000);
+    out->ops = &fs_lookup_ops;
+    out->ctx = f;
+    return 0;
+}
+
 const sl_connector_type_t sl_filesystem_connector = {
     .name = "filesystem",
-    .roles = SL_CONN_SOURCE | SL_CONN_SINK,
+    .roles = SL_CONN_SOURCE | SL_CONN_SINK | SL_CONN_LOOKUP,
     .options = fs_options,
     .validate = fs_validate,
     .source_new = fs_source_new,
     .sink_new = fs_sink_new,
+    .lookup_new = fs_lookup_new,
 };
