@@ -141,7 +141,8 @@ _mdb_claim_alive() { # file
   local p
   [ -f "$1" ] || return 1
   for p in $(cut -d' ' -f1,2 "$1" 2>/dev/null); do
-    [[ $p =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null && return 0
+    # (0: no server yet; kill -0 0 would signal our own process group)
+    [[ $p =~ ^[1-9][0-9]*$ ]] && kill -0 "$p" 2>/dev/null && return 0
   done
   return 1
 }
