@@ -11,6 +11,7 @@
 #include "connectors/blackhole/blackhole.h"
 #include "connectors/datagen/datagen.h"
 #include "connectors/filesystem/filesystem.h"
+#include "connectors/jdbc/jdbc.h"
 #include "connectors/mysql/mysql_cdc.h"
 #include "connectors/print/print.h"
 
@@ -20,8 +21,8 @@ static const sl_connector_type_t *const types[] = {
     &sl_blackhole_connector,
     &sl_filesystem_connector,
     &sl_mysql_cdc_connector,
+    &sl_jdbc_connector,
     /* Later issues add, each from its own folder:
-     *   &sl_jdbc_connector            ("jdbc")
      *   &sl_elasticsearch7_connector  ("elasticsearch-7") */
 };
 
