@@ -264,6 +264,19 @@ static int cond_holds(lookup_t *l, const sl_value_t *left, const sl_value_t *dim
     return sl_rex_test(l->cond, l->joined, &ec, err);
 }
 
+/* The state key of an input row: its values, except processing-time
+ * attributes (a retraction carries the time it is processed, not the
+ * time of the row it retracts). */
+static int state_key(lookup_t *l, const sl_value_t *row)
+{
+    sl_strbuf_clear(&l->kb);
+    for (int c = 0; c < l->nl; c++) {
+        if (l->ltypes[c]->time_attr == SL_TA_PROCTIME) continue;
+        if (sl_key_encode(&l->kb, &row[c], l->ltypes[c])) return -1;
+    }
+    return l->kb.buf || !sl_strbuf_reserve(&l->kb, 1) ? 0 : -1;
+}
+
 static void put_u32(sl_strbuf_t *sb, uint32_t v)
 {
     unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
@@ -313,8 +326,7 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
                                          (unsigned char)(emitted >> 16),
                                          (unsigned char)(emitted >> 24)},
            4);
-    sl_strbuf_clear(&l->kb);
-    if (sl_key_encode_row(&l->kb, row, l->ltypes, l->nl)) return oom(err);
+    if (state_key(l, row)) return oom(err);
     const void *old;
     size_t olen = 0;
     sl_strbuf_clear(&l->sb);
@@ -332,8 +344,7 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
  * row, retracted. */
 static int join_retract(lookup_t *l, int kind, const sl_value_t *row, sl_err_t *err)
 {
-    sl_strbuf_clear(&l->kb);
-    if (sl_key_encode_row(&l->kb, row, l->ltypes, l->nl)) return oom(err);
+    if (state_key(l, row)) return oom(err);
     const void *v;
     size_t vlen;
     if (sl_kv_get(l->state, l->kb.buf, l->kb.len, &v, &vlen) != 0 || vlen < 8)
@@ -617,7 +628,8 @@ static void cache_config(lookup_t *l, const sl_options_t *o)
         l->ttl_write = sl_options_int(o, "lookup.partial-cache.expire-after-write", 0);
         l->ttl_access = sl_options_int(o, "lookup.partial-cache.expire-after-access", 0);
         l->cache_missing = sl_options_int(o, "lookup.partial-cache.cache-missing-key", 1) != 0;
-    } else if (!mode || strcasecmp(mode, "NONE")) {
+    } else if (sl_options_get(o, "lookup.cache.max-rows")) {
+        /* The legacy options make a partial cache, as in Flink. */
         l->max_rows = sl_options_int(o, "lookup.cache.max-rows", 0);
         l->ttl_write = sl_options_int(o, "lookup.cache.ttl", 0);
         l->cache_missing = sl_options_int(o, "lookup.cache.caching-missing-key", 1) != 0;
@@ -679,7 +691,11 @@ int sl_op_lookup_init(sl_op_t *op, sl_err_t *err)
                         .types = l->dtypes, .opts = &n->opts,
                         .job_name = sl_job_conf(op->job)->job_name, .arena = &l->conn_arena};
     int rc = n->conn->lookup_new(&cx, l->rkeys, l->nk, &l->lk, err);
-    if (rc) return rc;
+    if (rc) {
+        /* A connector that set its ops owns what it allocated. */
+        if (l->lk.ops && l->lk.ops->close) l->lk.ops->close(&l->lk);
+        return rc;
+    }
     l->lk_ok = true;
     if (pthread_create(&l->th, NULL, worker_main, l))
         return sl_err_set(err, SL_EINTERNAL, "cannot start the lookup thread");

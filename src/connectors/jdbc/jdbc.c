@@ -650,9 +650,20 @@ static int jdbc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t 
     return 0;
 }
 
+static int jdbc_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk,
+                           sl_lookup_t *out, sl_err_t *err)
+{
+    int rc = jdbc_validate(ctx, err);
+    if (rc) return rc;
+    pthread_once(&lib_once, lib_init);
+    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "jdbc: the MySQL client library failed to initialise");
+    return sl_jdbc_lookup_new(ctx, key_cols, nk, out, err);
+}
+
 const sl_connector_type_t sl_jdbc_connector = {
     .name = "jdbc",
-    .roles = SL_CONN_SOURCE,
+    .roles = SL_CONN_SOURCE | SL_CONN_LOOKUP,
+    .lookup_new = jdbc_lookup_new,
     .options = jdbc_options,
     .metadata = NULL,
     .changelog = false,

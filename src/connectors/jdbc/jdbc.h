@@ -35,4 +35,9 @@ int64_t sl_jdbc_partition_count(int64_t lower, int64_t upper, int64_t num);
 void sl_jdbc_partition_range(int64_t lower, int64_t upper, int64_t num, int64_t i, int64_t *lo,
                              int64_t *hi);
 
+/* The lookup role (lookup.c): a lookup source over the table, keyed by
+ * the columns key_cols[0, nk) of ctx. */
+int sl_jdbc_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk, sl_lookup_t *out,
+                       sl_err_t *err);
+
 #endif
