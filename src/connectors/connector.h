@@ -92,6 +92,9 @@ typedef struct sl_conn_ctx {
     const sl_type_t *const *meta_types;
     const char *job_name;      /* for log prefixes and defaults */
     sl_arena_t *arena;         /* lives as long as the job */
+    /* Any thread: has the loop call the sink's poll() soon (sinks only). */
+    void (*wakeup)(void *arg);
+    void *wakeup_arg;
 } sl_conn_ctx_t;
 
 typedef struct sl_source sl_source_t;
@@ -134,14 +137,27 @@ struct sl_source {
     bool bounded;              /* ends by itself (number-of-rows, files) */
 };
 
+/* What an operator or a sink with work on another thread reports
+ * (pending()): idle; busy (the end of the job waits); full (the job stops
+ * reading sources until it drains). */
+enum { SL_OP_IDLE = 0, SL_OP_BUSY = 1, SL_OP_FULL = 2 };
+
 typedef struct sl_sink_ops {
     /* Consumes a batch (rows of the table's physical columns). Called on
      * the loop thread. 0 or a negative error with err filled. */
     int (*write)(sl_sink_t *snk, const sl_batch_t *b, sl_err_t *err);
     /* Makes everything written so far durable/visible (end of job,
-     * checkpoint). */
+     * checkpoint). A sink that writes on a thread of its own starts the
+     * write here and returns; pending() then says when it is done. */
     int (*flush)(sl_sink_t *snk, sl_err_t *err);
     void (*close)(sl_sink_t *snk);
+    /* Optional, for sinks with a writer thread: called on the loop thread
+     * after the sink called ctx->wakeup; returns a failed write's error. */
+    int (*poll)(sl_sink_t *snk, sl_err_t *err);
+    /* Optional: SL_OP_IDLE (0, all written), SL_OP_BUSY (1, rows buffered
+     * or being written: the end of the job waits for them) or SL_OP_FULL
+     * (2, the buffer is at its bound: the job stops reading sources). */
+    int (*pending)(sl_sink_t *snk);
 } sl_sink_ops_t;
 
 struct sl_sink {

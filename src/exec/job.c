@@ -243,6 +243,8 @@ void sl_job_wakeup(sl_job_t *job)
     uv_async_send(&job->async);
 }
 
+static void job_wakeup_cb(void *arg) { sl_job_wakeup(arg); }
+
 /* The highest pending() of the operators. */
 static int ops_pending(sl_job_t *job)
 {
@@ -280,14 +282,16 @@ static void finish(sl_job_t *job)
     sl_err_clear(&err);
     int rc = step_begin(job, &err);
     if (!rc) rc = step_end(job, flush_all(job, &err), &err);
+    /* Sinks make what they got durable (a sink with a writer thread starts
+     * its last write here and reports through pending()). */
+    for (int i = 0; !rc && i < job->plan->sinks.n; i++)
+        if (job->sinks[i].ops && job->sinks[i].ops->flush)
+            rc = job->sinks[i].ops->flush(&job->sinks[i], &err);
     if (!rc && ops_pending(job) != SL_OP_IDLE) {
         job->finishing = true;
         return;
     }
     job->finished = true;
-    for (int i = 0; !rc && i < job->plan->sinks.n; i++)
-        if (job->sinks[i].ops && job->sinks[i].ops->flush)
-            rc = job->sinks[i].ops->flush(&job->sinks[i], &err);
     if (rc) job_fail(job, &err);
     uv_stop(&job->loop);
 }
@@ -581,6 +585,8 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
                 rc = sl_err_set(err, SL_ENOMEM, "out of memory");
                 break;
             }
+            ctx.wakeup = job_wakeup_cb;
+            ctx.wakeup_arg = job;
             rc = n->conn->sink_new(&ctx, snk, err);
             if (!rc) rc = sl_op_sink_init(op, snk, err);
             break;

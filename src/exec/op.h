@@ -38,7 +38,6 @@ typedef struct sl_op_ops {
     int (*pending)(sl_op_t *op);
 } sl_op_ops_t;
 
-enum { SL_OP_IDLE = 0, SL_OP_BUSY = 1, SL_OP_FULL = 2 };
 
 typedef struct sl_op_out {
     sl_op_t *op;

@@ -39,6 +39,19 @@ static int sink_flush(sl_op_t *op, sl_err_t *err)
     return 0; /* the job flushes the connector itself at the end */
 }
 
+/* A sink that writes on a thread of its own reports through these. */
+static int sink_resume(sl_op_t *op, sl_err_t *err)
+{
+    sink_op_t *s = op->ctx;
+    return s->sink->ops->poll ? s->sink->ops->poll(s->sink, err) : 0;
+}
+
+static int sink_pending(sl_op_t *op)
+{
+    sink_op_t *s = op->ctx;
+    return s->sink->ops->pending ? s->sink->ops->pending(s->sink) : SL_OP_IDLE;
+}
+
 static void sink_close(sl_op_t *op)
 {
     free(op->ctx);
@@ -46,6 +59,8 @@ static void sink_close(sl_op_t *op)
 }
 
 static const sl_op_ops_t sink_ops = {"Sink", sink_push, sink_flush, sink_close, NULL, NULL};
+static const sl_op_ops_t async_sink_ops = {"Sink", sink_push, sink_flush, sink_close,
+                                           sink_resume, sink_pending};
 
 int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err)
 {
@@ -53,6 +68,6 @@ int sl_op_sink_init(sl_op_t *op, sl_sink_t *sink, sl_err_t *err)
     if (!s) return sl_err_set(err, SL_ENOMEM, "out of memory");
     s->sink = sink;
     op->ctx = s;
-    op->ops = &sink_ops;
+    op->ops = sink->ops->poll || sink->ops->pending ? &async_sink_ops : &sink_ops;
     return 0;
 }

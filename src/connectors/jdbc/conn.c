@@ -1,6 +1,8 @@
 /* conn.c - connections and queries of the jdbc connector (see conn.h). */
 #include "connectors/jdbc/conn.h"
 
+#include "exec/value.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -615,3 +617,36 @@ int sl_jdbc_quote_literal(sl_jdbc_conn_t *c, sl_strbuf_t *sb, const char *s, siz
     sb->buf[sb->len] = '\0';
     return 0;
 }
+
+/* See conn.h. */
+int sl_jdbc_literal(sl_jdbc_conn_t *c, const sl_value_t *v, const sl_type_t *t, sl_strbuf_t *sb,
+                    sl_err_t *err)
+{
+    if (v->null) return sl_strbuf_puts(sb, "NULL") ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+    bool pg = c->dialect == SL_JDBC_POSTGRES;
+    switch (t->id) {
+    case SL_T_TINYINT: case SL_T_SMALLINT: case SL_T_INT: case SL_T_BIGINT:
+    case SL_T_DECIMAL: case SL_T_FLOAT: case SL_T_DOUBLE:
+        return sl_value_format(sb, v, t, SL_FMT_CAST) ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+    case SL_T_BOOLEAN:
+        return sl_strbuf_puts(sb, v->b ? "TRUE" : "FALSE") ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+    case SL_T_BINARY: case SL_T_VARBINARY:
+        if (sl_strbuf_puts(sb, pg ? "'\\x" : "X'")) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        for (uint32_t i = 0; i < v->len; i++)
+            if (sl_strbuf_printf(sb, "%02x", (unsigned char)v->str[i])) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        return sl_strbuf_puts(sb, pg ? "'::bytea" : "'") ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+    case SL_T_CHAR: case SL_T_VARCHAR:
+        return sl_jdbc_quote_literal(c, sb, v->str, v->len) ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+    default: {
+        /* Dates, times, timestamps: their text, quoted (the server casts
+         * it to the column's type). */
+        sl_strbuf_t tx = SL_STRBUF_INIT;
+        int rc = sl_value_format(&tx, v, t, SL_FMT_CAST) ? sl_err_set(err, SL_ENOMEM, "out of memory") : 0;
+        if (!rc && sl_jdbc_quote_literal(c, sb, tx.buf ? tx.buf : "", tx.len))
+            rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        sl_strbuf_destroy(&tx);
+        return rc;
+    }
+    }
+}
+

@@ -131,4 +131,12 @@ int sl_jdbc_quote_literal(sl_jdbc_conn_t *c, sl_strbuf_t *sb, const char *s, siz
 /* "MariaDB" / "MySQL" / "PostgreSQL" for the open connection. */
 const char *sl_jdbc_conn_kind(const sl_jdbc_conn_t *c);
 
+/* Appends the Flink value v of type t as an SQL literal for c's server:
+ * numbers as digits, booleans TRUE/FALSE, strings quoted and escaped,
+ * bytes X'..' / '\x..'::bytea, temporal values as quoted text, NULL. */
+struct sl_value;
+struct sl_type;
+int sl_jdbc_literal(sl_jdbc_conn_t *c, const struct sl_value *v, const struct sl_type *t,
+                    sl_strbuf_t *sb, sl_err_t *err);
+
 #endif

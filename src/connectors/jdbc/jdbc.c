@@ -660,14 +660,23 @@ static int jdbc_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk
     return sl_jdbc_lookup_new(ctx, key_cols, nk, out, err);
 }
 
+static int jdbc_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
+{
+    int rc = jdbc_validate(ctx, err);
+    if (rc) return rc;
+    pthread_once(&lib_once, lib_init);
+    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "jdbc: the MySQL client library failed to initialise");
+    return sl_jdbc_sink_new(ctx, out, err);
+}
+
 const sl_connector_type_t sl_jdbc_connector = {
     .name = "jdbc",
-    .roles = SL_CONN_SOURCE | SL_CONN_LOOKUP,
+    .roles = SL_CONN_SOURCE | SL_CONN_LOOKUP | SL_CONN_SINK,
     .lookup_new = jdbc_lookup_new,
     .options = jdbc_options,
     .metadata = NULL,
     .changelog = false,
     .validate = jdbc_validate,
     .source_new = jdbc_source_new,
-    .sink_new = NULL,
+    .sink_new = jdbc_sink_new,
 };

@@ -40,4 +40,7 @@ void sl_jdbc_partition_range(int64_t lower, int64_t upper, int64_t num, int64_t 
 int sl_jdbc_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk, sl_lookup_t *out,
                        sl_err_t *err);
 
+/* The sink role (sink.c): upserts by the primary key, or appends. */
+int sl_jdbc_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err);
+
 #endif

@@ -90,37 +90,6 @@ static int prepare(jlookup_t *l, sl_err_t *err)
     return 0;
 }
 
-/* Appends a key value as an SQL literal of the connection's dialect. */
-static int literal(jlookup_t *l, const sl_value_t *v, const sl_type_t *t, sl_strbuf_t *sb,
-                   sl_err_t *err)
-{
-    bool pg = l->conn.dialect == SL_JDBC_POSTGRES;
-    switch (t->id) {
-    case SL_T_TINYINT: case SL_T_SMALLINT: case SL_T_INT: case SL_T_BIGINT:
-    case SL_T_DECIMAL: case SL_T_FLOAT: case SL_T_DOUBLE:
-        return sl_value_format(sb, v, t, SL_FMT_CAST) ? oom(err) : 0;
-    case SL_T_BOOLEAN:
-        return sl_strbuf_puts(sb, v->b ? "TRUE" : "FALSE") ? oom(err) : 0;
-    case SL_T_BINARY: case SL_T_VARBINARY:
-        if (sl_strbuf_puts(sb, pg ? "'\\x" : "X'")) return oom(err);
-        for (uint32_t i = 0; i < v->len; i++)
-            if (sl_strbuf_printf(sb, "%02x", (unsigned char)v->str[i])) return oom(err);
-        return sl_strbuf_puts(sb, pg ? "'::bytea" : "'") ? oom(err) : 0;
-    case SL_T_CHAR: case SL_T_VARCHAR:
-        return sl_jdbc_quote_literal(&l->conn, sb, v->str, v->len) ? oom(err) : 0;
-    default: {
-        /* Dates, times, timestamps: their text, quoted (the server casts
-         * it to the column's type). */
-        sl_strbuf_t tx = SL_STRBUF_INIT;
-        int rc = sl_value_format(&tx, v, t, SL_FMT_CAST) ? oom(err) : 0;
-        if (!rc && sl_jdbc_quote_literal(&l->conn, sb, tx.buf ? tx.buf : "", tx.len))
-            rc = oom(err);
-        sl_strbuf_destroy(&tx);
-        return rc;
-    }
-    }
-}
-
 /* One statement for keys [from, to). */
 static int run(jlookup_t *l, const sl_value_t *keys, int from, int to, sl_batch_t *out,
                sl_err_t *err)
@@ -132,8 +101,8 @@ static int run(jlookup_t *l, const sl_value_t *keys, int from, int to, sl_batch_
         if (l->nk > 1) sl_strbuf_putc(&l->sql, '(');
         for (int k = 0; k < l->nk; k++) {
             if (k) sl_strbuf_puts(&l->sql, ", ");
-            int rc = literal(l, &keys[(size_t)i * (size_t)l->nk + k], l->types[l->keys[k]],
-                             &l->sql, err);
+            int rc = sl_jdbc_literal(&l->conn, &keys[(size_t)i * (size_t)l->nk + k],
+                                     l->types[l->keys[k]], &l->sql, err);
             if (rc) return rc;
         }
         if (l->nk > 1) sl_strbuf_putc(&l->sql, ')');
