@@ -840,6 +840,16 @@ static int conjuncts(planner_t *p, const sl_expr_t *e, sl_list_t *out)
 static int plan_from(planner_t *p, const sl_tref_t *t, leaves_t *lv,
                      sl_pnode_t **out);
 
+/* Can a lookup key compare these types? Equal types, or two character
+ * strings of any lengths (STRING = VARCHAR(32)): keys are encoded as the
+ * dimension column's type, whose encoding of a string ignores its length. */
+static bool lookup_key_types(const sl_type_t *a, const sl_type_t *b)
+{
+    if (sl_type_equal(a, b)) return true;
+    return (a->id == SL_T_VARCHAR || a->id == SL_T_CHAR) &&
+           (b->id == SL_T_VARCHAR || b->id == SL_T_CHAR);
+}
+
 /* JOIN dim FOR SYSTEM_TIME AS OF l.proctime ON l.k = dim.k [AND ...]: a
  * lookup join. The dimension is not scanned: each input row's key is
  * looked up through the connector's lookup role (SL_PN_LOOKUP). */
@@ -907,7 +917,7 @@ static int plan_lookup_join(planner_t *p, const sl_tref_t *t, leaves_t *lv, sl_p
         if (c->kind == SL_X_BINARY && c->op == SL_OP_EQ && c->a->kind == SL_X_COLUMN &&
             c->b->kind == SL_X_COLUMN && c->a->ref_rel == 0 && c->b->ref_rel == 0 &&
             c->a->ref_fields == 0 && c->b->ref_fields == 0 &&
-            sl_type_equal(c->a->type, c->b->type)) {
+            lookup_key_types(c->a->type, c->b->type)) {
             int ia = loff[c->a->ref_src] + c->a->ref_col;
             int ib = loff[c->b->ref_src] + c->b->ref_col;
             if (ia < l->ncols && ib >= l->ncols) {

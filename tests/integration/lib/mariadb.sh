@@ -431,11 +431,18 @@ mdb_sql() {
     esac
   done
   [ -n "${MDB_PORT:-}" ] || { _mdb_err "mdb_sql: no instance (mdb_start first)"; return 1; }
-  if [ $# -gt 0 ]; then sql=$1; else sql=$(cat); fi
-  # The password goes through the environment, not the command line.
-  MYSQL_PWD=$pass mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MDB_PORT" \
-    -u "$user" --default-character-set=utf8mb4 --connect-timeout=10 \
-    -N -B ${db:+-D "$db"} -e "$sql"
+  # The password goes through the environment, not the command line;
+  # standard input is streamed (scripts may be larger than an argument).
+  if [ $# -gt 0 ]; then
+    sql=$1
+    MYSQL_PWD=$pass mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MDB_PORT" \
+      -u "$user" --default-character-set=utf8mb4 --connect-timeout=10 \
+      -N -B ${db:+-D "$db"} -e "$sql"
+  else
+    MYSQL_PWD=$pass mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MDB_PORT" \
+      -u "$user" --default-character-set=utf8mb4 --connect-timeout=10 \
+      -N -B ${db:+-D "$db"}
+  fi
 }
 
 mdb_stop() {
