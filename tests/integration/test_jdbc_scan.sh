@@ -32,6 +32,13 @@ check() {
   local name=$1; shift
   if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
 }
+# Peak memory bounds hold for normal builds; AddressSanitizer's quarantine
+# and shadow memory (scripts/check sets ASAN_OPTIONS for that build) make
+# RSS meaningless, so there only the rows are checked.
+rss_ok() {
+  [ -n "${ASAN_OPTIONS:-}" ] && return 0
+  test "$1" -lt 61440
+}
 # same FILE EXPECTED: the file's lines, sorted, equal the expected text
 # (sorted); a difference is shown.
 same() {
@@ -148,7 +155,7 @@ SQL
 /usr/bin/time -f '%M' -o "$tmp/mybig.rss" "$S" run "$tmp/mybig.sql" > "$tmp/mybig.out" 2> "$tmp/mybig.err"
 check "mysql big table: every row once" has "$tmp/mybig.out" '+I[150000, 11250075000, 76800000]'
 rss=$(tail -1 "$tmp/mybig.rss")
-check "mysql big table (77 MB): streamed, peak RSS ${rss} kB < 60 MB" test "$rss" -lt 61440
+check "mysql big table (77 MB): streamed, peak RSS ${rss} kB < 60 MB" rss_ok "$rss"
 # A read blocked by a lock returns on SIGTERM.
 mdb_sql "SELECT 1" >/dev/null
 ( MYSQL_PWD= mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MDB_PORT" -u root -N -B \
@@ -306,7 +313,7 @@ SQL
   /usr/bin/time -f '%M' -o "$tmp/pgbig$fs.rss" "$S" run "$tmp/pgbig$fs.sql" > "$tmp/pgbig$fs.out" 2> "$tmp/pgbig$fs.err"
   check "postgres big table, fetch-size $fs: every row once" has "$tmp/pgbig$fs.out" '+I[150000, 11250075000, 76800000]'
   rss=$(tail -1 "$tmp/pgbig$fs.rss")
-  check "postgres big table (77 MB), fetch-size $fs: streamed, peak RSS ${rss} kB < 60 MB" test "$rss" -lt 61440
+  check "postgres big table (77 MB), fetch-size $fs: streamed, peak RSS ${rss} kB < 60 MB" rss_ok "$rss"
 done
 # A read blocked by a lock returns on SIGTERM.
 pg_sql "BEGIN; LOCK TABLE big IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(15); COMMIT" > /dev/null 2>&1 &
