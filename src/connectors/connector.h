@@ -220,6 +220,9 @@ typedef struct sl_connector_type {
     int (*source_new)(const sl_conn_ctx_t *ctx, sl_source_t *out,
                       sl_err_t *err);
     int (*sink_new)(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err);
+    /* Queries a lookup join keeps in flight, each with its own lookup
+     * instance (connection) and worker thread; 0 means 1. */
+    uint8_t lookup_inflight;
     /* A lookup source keyed by the columns key_cols[0..nk) of ctx. */
     int (*lookup_new)(const sl_conn_ctx_t *ctx, const int *key_cols, int nk,
                       sl_lookup_t *out, sl_err_t *err);

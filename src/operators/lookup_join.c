@@ -49,6 +49,33 @@ typedef struct centry {
     sl_arena_t arena;                  /* key, rows and their strings */
 } centry_t;
 
+enum { NO_REQ = -1, UNSENT = -2 };
+
+struct lookup;
+
+/* One query in flight: the keys, the worker that runs it, the answer
+ * indexed by key (key -> first row, chained). */
+typedef struct req {
+    struct lookup *l;
+    sl_lookup_t lk;
+    bool lk_ok;
+    pthread_t th;
+    bool th_started;
+    bool busy;                         /* owned by a queued batch */
+    bool ready, done;                  /* under l->mu */
+    sl_value_t *keys;
+    int n, cap;
+    sl_arena_t keys_arena;
+    sl_batch_t res;
+    int rc;
+    sl_err_t err;
+    sl_hmap_t resmap;
+    int *resnext;
+    int rescap;
+    sl_arena_t res_arena;
+    sl_hmap_t asked;                   /* the keys sent (in keys_arena) */
+} req_t;
+
 typedef struct lookup {
     sl_op_t *op;
     int nl, nd, nk;                    /* left columns, dimension columns, keys */
@@ -58,29 +85,17 @@ typedef struct lookup {
     bool left;                         /* LEFT join */
     bool retract;                      /* input may retract: keep state */
     sl_kv_t *state;
-    /* the connector, on the worker thread */
-    sl_lookup_t lk;
-    bool lk_ok;
-    pthread_t th;
-    bool th_started;
-    pthread_mutex_t mu;
+    /* the connector's queries, on worker threads (a connection each) */
+    struct req *reqs;
+    int nreq;
+    pthread_mutex_t mu;                /* guards every req's ready/done */
     pthread_cond_t cv;
-    bool req_ready, req_done, stop;
-    sl_value_t *req_keys;
-    int req_n, req_cap;
-    sl_batch_t res;
-    int req_rc;
-    sl_err_t req_err;
-    sl_arena_t req_arena;              /* request keys' strings */
-    sl_arena_t res_arena;              /* resmap's keys and heads */
-    /* input queue (owned copies) */
+    bool stop;
+    /* input queue (owned copies), each batch with its request: an index
+     * into reqs, NO_REQ when the cache answers it, UNSENT before */
     sl_batch_t *queue;
+    int *qreq;
     int qhead, qn, qcap;
-    bool in_flight;
-    /* answer of the request in flight: key -> first row, chained */
-    sl_hmap_t resmap;
-    int *resnext;
-    int rescap;
     /* cache */
     int64_t max_rows;                  /* 0: no cache */
     int64_t ttl_write, ttl_access;     /* ms, 0: none */
@@ -90,8 +105,6 @@ typedef struct lookup {
     int64_t ncached;
     /* scratch */
     sl_strbuf_t kb, vb, sb;
-    sl_hmap_t seen;                    /* keys already in the request */
-    sl_arena_t seen_arena;
     sl_value_t *joined;                /* nl + nd */
     sl_value_t *nulls;                 /* nd NULLs */
     sl_arena_t scratch;
@@ -105,21 +118,22 @@ static int oom(sl_err_t *err) { return sl_err_set(err, SL_ENOMEM, "out of memory
 
 static void *worker_main(void *arg)
 {
-    lookup_t *l = arg;
+    req_t *r = arg;
+    struct lookup *l = r->l;
     pthread_mutex_lock(&l->mu);
     for (;;) {
-        while (!l->req_ready && !l->stop) pthread_cond_wait(&l->cv, &l->mu);
+        while (!r->ready && !l->stop) pthread_cond_wait(&l->cv, &l->mu);
         if (l->stop) break;
-        l->req_ready = false;
+        r->ready = false;
         pthread_mutex_unlock(&l->mu);
         sl_err_t err;
         sl_err_clear(&err);
-        sl_batch_reset(&l->res);
-        int rc = l->lk.ops->query(&l->lk, l->req_keys, l->req_n, &l->res, &err);
+        sl_batch_reset(&r->res);
+        int rc = r->lk.ops->query(&r->lk, r->keys, r->n, &r->res, &err);
         pthread_mutex_lock(&l->mu);
-        l->req_rc = rc;
-        l->req_err = err;
-        l->req_done = true;
+        r->rc = rc;
+        r->err = err;
+        r->done = true;
         sl_job_wakeup(l->op->job);
     }
     pthread_mutex_unlock(&l->mu);
@@ -203,7 +217,7 @@ static centry_t *cache_get(lookup_t *l, int64_t now)
 
 /* Caches the rows of the answer for the key in l->kb (rows chained from
  * first in the answer). */
-static int cache_put(lookup_t *l, int first, int64_t now, sl_err_t *err)
+static int cache_put(lookup_t *l, const req_t *rq, int first, int64_t now, sl_err_t *err)
 {
     if (!l->max_rows) return 0;
     if (first < 0 && !l->cache_missing) return 0;
@@ -213,14 +227,14 @@ static int cache_put(lookup_t *l, int first, int64_t now, sl_err_t *err)
     if (!e) return oom(err);
     sl_arena_init(&e->arena, 256);
     int n = 0;
-    for (int r = first; r >= 0; r = l->resnext[r]) n++;
+    for (int r = first; r >= 0; r = rq->resnext[r]) n++;
     e->key = sl_arena_memdup(&e->arena, l->kb.buf, l->kb.len);
     e->klen = l->kb.len;
     e->rows = sl_arena_alloc(&e->arena, (size_t)(n ? n : 1) * (size_t)l->nd * sizeof *e->rows);
     if (!e->key || !e->rows) goto fail;
     int k = 0;
-    for (int r = first; r >= 0; r = l->resnext[r], k++) {
-        const sl_value_t *src = sl_batch_row(&l->res, r);
+    for (int r = first; r >= 0; r = rq->resnext[r], k++) {
+        const sl_value_t *src = sl_batch_row(&rq->res, r);
         for (int c = 0; c < l->nd; c++)
             if (sl_value_copy(&e->rows[k * l->nd + c], &src[c], l->dtypes[c], &e->arena))
                 goto fail;
@@ -381,9 +395,102 @@ static int join_retract(lookup_t *l, int kind, const sl_value_t *row, sl_err_t *
     return 0;
 }
 
+/* The rows of the key in l->kb: a valid cache entry, else the answer of
+ * the batch's request. false when neither knows the key. */
+static bool resolve(lookup_t *l, const req_t *rq, int64_t now, const sl_value_t **rows, int *nrows,
+                    int *rc, sl_err_t *err)
+{
+    *rows = NULL;
+    *nrows = 0;
+    centry_t *e = cache_get(l, now);
+    if (e) {
+        *rows = e->rows;
+        *nrows = e->nrows;
+        return true;
+    }
+    if (!rq) return false;
+    int *first = sl_hmap_get(&rq->resmap, l->kb.buf, l->kb.len);
+    if (!first) return false; /* asked and not found (head_answered checked) */
+    int n = 0;
+    for (int x = *first; x >= 0; x = rq->resnext[x]) n++;
+    sl_value_t *buf = sl_arena_alloc(&l->scratch, (size_t)n * (size_t)l->nd * sizeof *buf);
+    if (!buf) {
+        *rc = oom(err);
+        return true;
+    }
+    int k = 0;
+    for (int x = *first; x >= 0; x = rq->resnext[x], k++)
+        memcpy(&buf[(size_t)k * (size_t)l->nd], sl_batch_row(&rq->res, x),
+               (size_t)l->nd * sizeof *buf);
+    *rows = buf;
+    *nrows = n;
+    return true;
+}
+
+/* Indexes a request's answer by key (rows of one key chained in order). */
+static int index_answer(lookup_t *l, req_t *rq, sl_err_t *err)
+{
+    sl_hmap_clear(&rq->resmap);
+    sl_arena_reset(&rq->res_arena);
+    if (rq->res.nrows > rq->rescap) {
+        int *v = realloc(rq->resnext, (size_t)rq->res.nrows * sizeof *v);
+        if (!v) return oom(err);
+        rq->resnext = v;
+        rq->rescap = rq->res.nrows;
+    }
+    int *heads = sl_arena_alloc(&rq->res_arena,
+                                (size_t)(rq->res.nrows ? rq->res.nrows : 1) * sizeof *heads);
+    if (!heads) return oom(err);
+    for (int r = rq->res.nrows - 1; r >= 0; r--) {
+        int k = dim_key(l, sl_batch_row(&rq->res, r), &l->sb);
+        if (k < 0) return oom(err);
+        rq->resnext[r] = -1;
+        if (k > 0) continue; /* a NULL key matches nothing */
+        int *first = sl_hmap_get(&rq->resmap, l->sb.buf, l->sb.len);
+        if (first) {
+            rq->resnext[r] = *first;
+            *first = r;
+        } else {
+            void *key = sl_arena_memdup(&rq->res_arena, l->sb.buf, l->sb.len);
+            heads[r] = r;
+            if (!key || sl_hmap_put(&rq->resmap, key, l->sb.len, &heads[r])) return oom(err);
+        }
+    }
+    return 0;
+}
+
+/* Is the key in l->kb among the request's keys? */
+static bool asked(const lookup_t *l, const req_t *rq)
+{
+    return sl_hmap_get(&rq->asked, l->kb.buf, l->kb.len) != NULL;
+}
+
+/* Does every key of the head batch have an answer now (cache or its
+ * request)? A key cached when the batch was sent may have expired or been
+ * evicted since; then the batch is sent again. */
+static int head_answered(lookup_t *l, const req_t *rq, bool *ok, sl_err_t *err)
+{
+    sl_batch_t *b = &l->queue[l->qhead];
+    int64_t now = sl_job_now(l->op->job);
+    int rc = 0;
+    *ok = true;
+    for (int r = 0; r < b->nrows && *ok; r++) {
+        if (l->retract && !sl_row_kind_is_add(b->kinds[r])) continue;
+        if (!left_key(l, sl_batch_row(b, r), &rc, err)) {
+            if (rc) return rc;
+            continue;
+        }
+        if (cache_get(l, now)) continue;
+        if (rq && sl_hmap_get(&rq->resmap, l->kb.buf, l->kb.len)) continue;
+        if (rq && asked(l, rq)) continue; /* asked, not found */
+        *ok = false;
+    }
+    return 0;
+}
+
 /* Joins the batch at the head of the queue (every key answered by the
- * cache or by the answer in l->res) and drops it from the queue. */
-static int process_head(lookup_t *l, bool have_answer, sl_err_t *err)
+ * cache or by its request rq) and drops it from the queue. */
+static int process_head(lookup_t *l, req_t *rq, sl_err_t *err)
 {
     sl_batch_t *b = &l->queue[l->qhead];
     int64_t now = sl_job_now(l->op->job);
@@ -397,32 +504,12 @@ static int process_head(lookup_t *l, bool have_answer, sl_err_t *err)
         }
         const sl_value_t *rows = NULL;
         int nrows = 0;
-        if (left_key(l, row, &rc, err)) {
-            centry_t *e = cache_get(l, now);
-            if (e) {
-                rows = e->rows;
-                nrows = e->nrows;
-            } else if (have_answer) {
-                /* Gather the answer's rows for this key. */
-                int *first = sl_hmap_get(&l->resmap, l->kb.buf, l->kb.len);
-                int f = first ? *first : -1;
-                for (int x = f; x >= 0; x = l->resnext[x]) nrows++;
-                if (nrows) {
-                    sl_value_t *buf =
-                        sl_arena_alloc(&l->scratch, (size_t)nrows * (size_t)l->nd * sizeof *buf);
-                    if (!buf) return oom(err);
-                    int k = 0;
-                    for (int x = f; x >= 0; x = l->resnext[x], k++)
-                        memcpy(&buf[(size_t)k * (size_t)l->nd], sl_batch_row(&l->res, x),
-                               (size_t)l->nd * sizeof *buf);
-                    rows = buf;
-                }
-            }
-        }
+        if (left_key(l, row, &rc, err)) resolve(l, rq, now, &rows, &nrows, &rc, err);
         if (rc) break;
         rc = join_add(l, kind, row, rows, nrows, err);
     }
     sl_batch_reset(b);
+    l->qreq[l->qhead] = UNSENT;
     l->qhead = (l->qhead + 1) % l->qcap;
     l->qn--;
     sl_arena_reset(&l->scratch);
@@ -430,54 +517,123 @@ static int process_head(lookup_t *l, bool have_answer, sl_err_t *err)
     return rc;
 }
 
-/* Starts on the head batch: join it now if the cache answers every key,
- * else send its missing keys to the worker. Repeats while it can. */
-static int pump(lookup_t *l, sl_err_t *err)
+/* Sends the keys of queue slot `slot` the cache does not answer to a free
+ * worker; the slot gets NO_REQ when there are none. false when no worker
+ * is free. */
+static int send_batch(lookup_t *l, int slot, bool *sent, sl_err_t *err)
 {
-    while (l->qn && !l->in_flight) {
-        sl_batch_t *b = &l->queue[l->qhead];
-        int64_t now = sl_job_now(l->op->job);
-        sl_hmap_clear(&l->seen);
-        sl_arena_reset(&l->seen_arena);
-        sl_arena_reset(&l->req_arena);
-        l->req_n = 0;
-        int rc = 0;
-        for (int r = 0; r < b->nrows; r++) {
-            const sl_value_t *row = sl_batch_row(b, r);
-            if (l->retract && !sl_row_kind_is_add(b->kinds[r])) continue;
-            if (!left_key(l, row, &rc, err)) {
-                if (rc) return rc;
-                continue;
-            }
-            if (cache_get(l, now)) continue;
-            if (sl_hmap_get(&l->seen, l->kb.buf, l->kb.len)) continue;
-            void *k = sl_arena_memdup(&l->seen_arena, l->kb.buf, l->kb.len);
-            if (!k || sl_hmap_put(&l->seen, k, l->kb.len, (void *)1)) return oom(err);
-            if (l->req_n == l->req_cap) {
-                int cap = l->req_cap ? 2 * l->req_cap : 64;
-                sl_value_t *v = realloc(l->req_keys, (size_t)cap * (size_t)l->nk * sizeof *v);
-                if (!v) return oom(err);
-                l->req_keys = v;
-                l->req_cap = cap;
-            }
-            for (int c = 0; c < l->nk; c++)
-                if (sl_value_copy(&l->req_keys[(size_t)l->req_n * (size_t)l->nk + c],
-                                  &row[l->lkeys[c]], l->dtypes[l->rkeys[c]], &l->req_arena))
-                    return oom(err);
-            l->req_n++;
-        }
-        if (l->req_n == 0) {
-            if ((rc = process_head(l, false, err))) return rc;
+    req_t *rq = NULL;
+    int qi = -1;
+    for (int i = 0; i < l->nreq && !rq; i++)
+        if (!l->reqs[i].busy) rq = &l->reqs[i], qi = i;
+    *sent = false;
+    if (!rq) return 0;
+    sl_batch_t *b = &l->queue[slot];
+    int64_t now = sl_job_now(l->op->job);
+    sl_hmap_clear(&rq->asked);
+    sl_arena_reset(&rq->keys_arena);
+    rq->n = 0;
+    int rc = 0;
+    for (int r = 0; r < b->nrows; r++) {
+        const sl_value_t *row = sl_batch_row(b, r);
+        if (l->retract && !sl_row_kind_is_add(b->kinds[r])) continue;
+        if (!left_key(l, row, &rc, err)) {
+            if (rc) return rc;
             continue;
         }
-        pthread_mutex_lock(&l->mu);
-        l->req_done = false;
-        l->req_ready = true;
-        l->in_flight = true;
-        pthread_cond_signal(&l->cv);
-        pthread_mutex_unlock(&l->mu);
+        if (cache_get(l, now)) continue;
+        if (sl_hmap_get(&rq->asked, l->kb.buf, l->kb.len)) continue;
+        void *k = sl_arena_memdup(&rq->keys_arena, l->kb.buf, l->kb.len);
+        if (!k || sl_hmap_put(&rq->asked, k, l->kb.len, (void *)1)) return oom(err);
+        if (rq->n == rq->cap) {
+            int cap = rq->cap ? 2 * rq->cap : 64;
+            sl_value_t *v = realloc(rq->keys, (size_t)cap * (size_t)l->nk * sizeof *v);
+            if (!v) return oom(err);
+            rq->keys = v;
+            rq->cap = cap;
+        }
+        for (int c = 0; c < l->nk; c++)
+            if (sl_value_copy(&rq->keys[(size_t)rq->n * (size_t)l->nk + c], &row[l->lkeys[c]],
+                              l->dtypes[l->rkeys[c]], &rq->keys_arena))
+                return oom(err);
+        rq->n++;
     }
+    *sent = true;
+    if (rq->n == 0) {
+        l->qreq[slot] = NO_REQ;
+        return 0;
+    }
+    l->qreq[slot] = qi;
+    rq->busy = true;
+    pthread_mutex_lock(&l->mu);
+    rq->done = false;
+    rq->ready = true;
+    pthread_cond_broadcast(&l->cv);
+    pthread_mutex_unlock(&l->mu);
     return 0;
+}
+
+/* Sends queued batches in order while workers are free, and joins the
+ * head batches whose answers are in, in order. */
+static int pump(lookup_t *l, sl_err_t *err)
+{
+    for (;;) {
+        bool progress = false;
+        for (int i = 0; i < l->qn; i++) {
+            int slot = (l->qhead + i) % l->qcap;
+            if (l->qreq[slot] != UNSENT) continue;
+            bool sent;
+            int rc = send_batch(l, slot, &sent, err);
+            if (rc) return rc;
+            if (!sent) break;
+            progress = true;
+        }
+        while (l->qn) {
+            int slot = l->qhead;
+            int q = l->qreq[slot];
+            if (q == UNSENT) break;
+            req_t *rq = q >= 0 ? &l->reqs[q] : NULL;
+            if (rq) {
+                pthread_mutex_lock(&l->mu);
+                bool done = rq->done;
+                pthread_mutex_unlock(&l->mu);
+                if (!done) break;
+                if (rq->rc < 0) {
+                    *err = rq->err;
+                    return rq->rc;
+                }
+                int rc = index_answer(l, rq, err);
+                if (rc) return rc;
+            }
+            bool ok;
+            int rc = head_answered(l, rq, &ok, err);
+            if (rc) return rc;
+            if (!ok) {
+                /* Something expired in between: ask again. */
+                if (rq) rq->busy = false;
+                l->qreq[slot] = UNSENT;
+                progress = true;
+                break;
+            }
+            int64_t now = sl_job_now(l->op->job);
+            rc = process_head(l, rq, err);
+            if (rc) return rc;
+            /* Join first (a hit of this batch stays valid while it is
+             * joined), then cache the answer. */
+            for (int i = 0; rq && i < rq->n && l->max_rows; i++) {
+                sl_strbuf_clear(&l->kb);
+                for (int c = 0; c < l->nk; c++)
+                    if (sl_key_encode(&l->kb, &rq->keys[(size_t)i * (size_t)l->nk + c],
+                                      l->dtypes[l->rkeys[c]]))
+                        return oom(err);
+                int *first = sl_hmap_get(&rq->resmap, l->kb.buf, l->kb.len);
+                if ((rc = cache_put(l, rq, first ? *first : -1, now, err))) return rc;
+            }
+            if (rq) rq->busy = false;
+            progress = true;
+        }
+        if (!progress) return 0;
+    }
 }
 
 /* ---- operator ---- */
@@ -490,21 +646,36 @@ static int lk_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
     if (l->qn == l->qcap) {
         int cap = l->qcap * 2;
         sl_batch_t *q = calloc((size_t)cap, sizeof *q);
-        if (!q) return oom(err);
-        for (int i = 0; i < l->qn; i++) q[i] = l->queue[(l->qhead + i) % l->qcap];
-        for (int i = l->qn; i < cap; i++)
+        int *qr = malloc((size_t)cap * sizeof *qr);
+        if (!q || !qr) {
+            free(q);
+            free(qr);
+            return oom(err);
+        }
+        for (int i = 0; i < l->qn; i++) {
+            q[i] = l->queue[(l->qhead + i) % l->qcap];
+            qr[i] = l->qreq[(l->qhead + i) % l->qcap];
+        }
+        for (int i = l->qn; i < cap; i++) {
+            qr[i] = UNSENT;
             if (sl_batch_init(&q[i], l->nl, 0)) {
                 for (int k = l->qn; k < i; k++) sl_batch_destroy(&q[k]);
                 free(q);
+                free(qr);
                 return oom(err);
             }
+        }
         free(l->queue);
+        free(l->qreq);
         l->queue = q;
+        l->qreq = qr;
         l->qhead = 0;
         l->qcap = cap;
     }
-    sl_batch_t *dst = &l->queue[(l->qhead + l->qn) % l->qcap];
+    int slot = (l->qhead + l->qn) % l->qcap;
+    sl_batch_t *dst = &l->queue[slot];
     sl_batch_reset(dst);
+    l->qreq[slot] = UNSENT;
     for (int r = 0; r < b->nrows; r++) {
         sl_value_t *o = sl_batch_add(dst, b->kinds[r]);
         if (!o) return oom(err);
@@ -518,58 +689,7 @@ static int lk_push(sl_op_t *op, int port, const sl_batch_t *b, sl_err_t *err)
 
 static int lk_resume(sl_op_t *op, sl_err_t *err)
 {
-    lookup_t *l = op->ctx;
-    pthread_mutex_lock(&l->mu);
-    bool done = l->in_flight && l->req_done;
-    pthread_mutex_unlock(&l->mu);
-    if (!done) return 0;
-    l->in_flight = false;
-    if (l->req_rc < 0) {
-        *err = l->req_err;
-        return l->req_rc;
-    }
-    /* Index the answer by key; cache every requested key. */
-    sl_hmap_clear(&l->resmap);
-    if (l->res.nrows > l->rescap) {
-        int *v = realloc(l->resnext, (size_t)l->res.nrows * sizeof *v);
-        if (!v) return oom(err);
-        l->resnext = v;
-        l->rescap = l->res.nrows;
-    }
-    sl_arena_reset(&l->res_arena);
-    int *heads = sl_arena_alloc(&l->res_arena, (size_t)(l->res.nrows ? l->res.nrows : 1) * sizeof *heads);
-    if (!heads) return oom(err);
-    for (int r = l->res.nrows - 1; r >= 0; r--) {
-        int k = dim_key(l, sl_batch_row(&l->res, r), &l->sb);
-        if (k < 0) return oom(err);
-        l->resnext[r] = -1;
-        if (k > 0) continue; /* a NULL key matches nothing */
-        int *first = sl_hmap_get(&l->resmap, l->sb.buf, l->sb.len);
-        if (first) {
-            l->resnext[r] = *first;
-            *first = r;
-        } else {
-            void *key = sl_arena_memdup(&l->res_arena, l->sb.buf, l->sb.len);
-            heads[r] = r;
-            if (!key || sl_hmap_put(&l->resmap, key, l->sb.len, &heads[r])) return oom(err);
-        }
-    }
-    /* Join first (a cache hit of this batch stays valid while it is
-     * joined), then cache the answer. */
-    int rc = process_head(l, true, err);
-    if (rc) return rc;
-    int64_t now = sl_job_now(op->job);
-    for (int i = 0; i < l->req_n && l->max_rows; i++) {
-        sl_strbuf_clear(&l->kb);
-        for (int c = 0; c < l->nk; c++)
-            if (sl_key_encode(&l->kb, &l->req_keys[(size_t)i * (size_t)l->nk + c],
-                              l->dtypes[l->rkeys[c]]))
-                return oom(err);
-        int *first = sl_hmap_get(&l->resmap, l->kb.buf, l->kb.len);
-        rc = cache_put(l, first ? *first : -1, now, err);
-        if (rc) return rc;
-    }
-    return pump(l, err);
+    return pump(op->ctx, err);
 }
 
 static int lk_pending(sl_op_t *op)
@@ -582,30 +702,32 @@ static void lk_close(sl_op_t *op)
 {
     lookup_t *l = op->ctx;
     if (!l) return;
-    if (l->th_started) {
-        pthread_mutex_lock(&l->mu);
-        l->stop = true;
-        pthread_cond_signal(&l->cv);
-        pthread_mutex_unlock(&l->mu);
-        pthread_join(l->th, NULL);
+    pthread_mutex_lock(&l->mu);
+    l->stop = true;
+    pthread_cond_broadcast(&l->cv);
+    pthread_mutex_unlock(&l->mu);
+    for (int i = 0; i < l->nreq; i++) {
+        req_t *rq = &l->reqs[i];
+        if (rq->th_started) pthread_join(rq->th, NULL);
+        if (rq->lk_ok && rq->lk.ops->close) rq->lk.ops->close(&rq->lk);
+        sl_batch_destroy(&rq->res);
+        sl_hmap_destroy(&rq->resmap);
+        sl_hmap_destroy(&rq->asked);
+        sl_arena_destroy(&rq->keys_arena);
+        sl_arena_destroy(&rq->res_arena);
+        free(rq->keys);
+        free(rq->resnext);
     }
-    if (l->lk_ok && l->lk.ops->close) l->lk.ops->close(&l->lk);
+    free(l->reqs);
     pthread_mutex_destroy(&l->mu);
     pthread_cond_destroy(&l->cv);
     while (l->lru_first) centry_drop(l, l->lru_first);
     sl_hmap_destroy(&l->cache);
-    sl_hmap_destroy(&l->resmap);
-    sl_hmap_destroy(&l->seen);
     for (int i = 0; i < l->qcap; i++) sl_batch_destroy(&l->queue[i]);
     free(l->queue);
-    sl_batch_destroy(&l->res);
-    free(l->req_keys);
-    free(l->resnext);
+    free(l->qreq);
     free(l->joined);
     free(l->nulls);
-    sl_arena_destroy(&l->req_arena);
-    sl_arena_destroy(&l->res_arena);
-    sl_arena_destroy(&l->seen_arena);
     sl_arena_destroy(&l->scratch);
     sl_arena_destroy(&l->conn_arena);
     sl_strbuf_destroy(&l->kb);
@@ -657,23 +779,24 @@ int sl_op_lookup_init(sl_op_t *op, sl_err_t *err)
     l->cond = n->cond;
     l->left = n->join == SL_JOIN_LEFT;
     l->retract = in->mode != SL_CM_INSERT_ONLY;
-    sl_arena_init(&l->req_arena, 0);
-    sl_arena_init(&l->res_arena, 0);
-    sl_arena_init(&l->seen_arena, 0);
     sl_arena_init(&l->scratch, 0);
     sl_arena_init(&l->conn_arena, 1024);
+    l->nreq = n->conn->lookup_inflight > 0 ? n->conn->lookup_inflight : 1;
+    l->reqs = calloc((size_t)l->nreq, sizeof *l->reqs);
     l->dtypes = sl_arena_alloc(&l->conn_arena, (size_t)l->nd * sizeof *l->dtypes);
     l->dnames = sl_arena_alloc(&l->conn_arena, (size_t)l->nd * sizeof *l->dnames);
     l->joined = calloc((size_t)(l->nl + l->nd), sizeof *l->joined);
     l->nulls = calloc((size_t)l->nd, sizeof *l->nulls);
     l->qcap = 4;
     l->queue = calloc((size_t)l->qcap, sizeof *l->queue);
-    if (!l->dtypes || !l->dnames || !l->joined || !l->nulls || !l->queue ||
-        sl_hmap_init(&l->cache, 64) || sl_hmap_init(&l->resmap, 64) ||
-        sl_hmap_init(&l->seen, 64) || sl_batch_init(&l->res, l->nd, 0))
+    l->qreq = malloc((size_t)l->qcap * sizeof *l->qreq);
+    if (!l->reqs || !l->dtypes || !l->dnames || !l->joined || !l->nulls || !l->queue ||
+        !l->qreq || sl_hmap_init(&l->cache, 64))
         return oom(err);
-    for (int i = 0; i < l->qcap; i++)
+    for (int i = 0; i < l->qcap; i++) {
+        l->qreq[i] = UNSENT;
         if (sl_batch_init(&l->queue[i], l->nl, 0)) return oom(err);
+    }
     for (int c = 0; c < l->nd; c++) {
         l->dtypes[c] = n->table->rel.cols[c].type;
         l->dnames[c] = n->table->rel.cols[c].name;
@@ -686,19 +809,29 @@ int sl_op_lookup_init(sl_op_t *op, sl_err_t *err)
         l->state = sl_job_table(op->job, name);
         if (!l->state) return oom(err);
     }
-    /* The connector, keyed by the dimension's key columns. */
+    /* The connector, keyed by the dimension's key columns: one instance
+     * (connection) per query in flight, each on its worker thread. */
     sl_conn_ctx_t cx = {.table = n->table->name, .ncols = l->nd, .names = l->dnames,
                         .types = l->dtypes, .opts = &n->opts,
                         .job_name = sl_job_conf(op->job)->job_name, .arena = &l->conn_arena};
-    int rc = n->conn->lookup_new(&cx, l->rkeys, l->nk, &l->lk, err);
-    if (rc) {
-        /* A connector that set its ops owns what it allocated. */
-        if (l->lk.ops && l->lk.ops->close) l->lk.ops->close(&l->lk);
-        return rc;
+    for (int i = 0; i < l->nreq; i++) {
+        req_t *rq = &l->reqs[i];
+        rq->l = l;
+        sl_arena_init(&rq->keys_arena, 0);
+        sl_arena_init(&rq->res_arena, 0);
+        if (sl_batch_init(&rq->res, l->nd, 0) || sl_hmap_init(&rq->resmap, 64) ||
+            sl_hmap_init(&rq->asked, 64))
+            return oom(err);
+        int rc = n->conn->lookup_new(&cx, l->rkeys, l->nk, &rq->lk, err);
+        if (rc) {
+            /* A connector that set its ops owns what it allocated. */
+            if (rq->lk.ops && rq->lk.ops->close) rq->lk.ops->close(&rq->lk);
+            return rc;
+        }
+        rq->lk_ok = true;
+        if (pthread_create(&rq->th, NULL, worker_main, rq))
+            return sl_err_set(err, SL_EINTERNAL, "cannot start a lookup thread");
+        rq->th_started = true;
     }
-    l->lk_ok = true;
-    if (pthread_create(&l->th, NULL, worker_main, l))
-        return sl_err_set(err, SL_EINTERNAL, "cannot start the lookup thread");
-    l->th_started = true;
     return 0;
 }

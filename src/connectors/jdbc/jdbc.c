@@ -673,6 +673,7 @@ const sl_connector_type_t sl_jdbc_connector = {
     .name = "jdbc",
     .roles = SL_CONN_SOURCE | SL_CONN_LOOKUP | SL_CONN_SINK,
     .lookup_new = jdbc_lookup_new,
+    .lookup_inflight = 2,
     .options = jdbc_options,
     .metadata = NULL,
     .changelog = false,
