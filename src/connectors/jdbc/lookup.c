@@ -30,7 +30,7 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 
-#define LOOKUP_KEYS_PER_QUERY 1000
+#define LOOKUP_KEYS_PER_QUERY 4096
 
 typedef struct jlookup {
     sl_arena_t arena;
