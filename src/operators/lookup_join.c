@@ -291,11 +291,21 @@ static int state_key(lookup_t *l, const sl_value_t *row)
     return l->kb.buf || !sl_strbuf_reserve(&l->kb, 1) ? 0 : -1;
 }
 
-static void put_u32(sl_strbuf_t *sb, uint32_t v)
+/* Little-endian u32 at p. */
+static void set_u32(void *p, uint32_t v)
 {
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 24)};
-    sl_strbuf_append(sb, b, 4);
+    unsigned char *b = p;
+    b[0] = (unsigned char)v;
+    b[1] = (unsigned char)(v >> 8);
+    b[2] = (unsigned char)(v >> 16);
+    b[3] = (unsigned char)(v >> 24);
+}
+
+static int put_u32(sl_strbuf_t *sb, uint32_t v)
+{
+    unsigned char b[4];
+    set_u32(b, v);
+    return sl_strbuf_append(sb, b, 4);
 }
 
 static uint32_t get_u32(const unsigned char *p)
@@ -310,7 +320,7 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
 {
     int rc = 0, emitted = 0;
     sl_strbuf_clear(&l->vb);
-    if (l->retract) put_u32(&l->vb, 0); /* emission count, patched below */
+    if (l->retract && put_u32(&l->vb, 0)) return oom(err); /* count, set below */
     for (int i = 0; i < nrows && !rc; i++) {
         const sl_value_t *d = &rows[(size_t)i * (size_t)l->nd];
         int ok = cond_holds(l, row, d, err);
@@ -320,15 +330,8 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
         emitted++;
         if (!rc && l->retract) {
             size_t at = l->vb.len;
-            put_u32(&l->vb, 0);
-            if (sl_row_encode(&l->vb, d, l->dtypes, l->nd)) rc = oom(err);
-            else {
-                uint32_t n = (uint32_t)(l->vb.len - at - 4);
-                memcpy(l->vb.buf + at, (unsigned char[4]){(unsigned char)n, (unsigned char)(n >> 8),
-                                                         (unsigned char)(n >> 16),
-                                                         (unsigned char)(n >> 24)},
-                       4);
-            }
+            if (put_u32(&l->vb, 0) || sl_row_encode(&l->vb, d, l->dtypes, l->nd)) rc = oom(err);
+            else set_u32(l->vb.buf + at, (uint32_t)(l->vb.len - at - 4));
         }
     }
     if (rc) return rc;
@@ -336,10 +339,7 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
     if (rc || !l->retract) return rc;
     /* State: key = the input row; value = arrivals, each
      * [u32 bytes][u32 rows][rows: u32 len + encoded]. */
-    memcpy(l->vb.buf, (unsigned char[4]){(unsigned char)emitted, (unsigned char)(emitted >> 8),
-                                         (unsigned char)(emitted >> 16),
-                                         (unsigned char)(emitted >> 24)},
-           4);
+    set_u32(l->vb.buf, (uint32_t)emitted);
     if (state_key(l, row)) return oom(err);
     const void *old;
     size_t olen = 0;
@@ -347,8 +347,7 @@ static int join_add(lookup_t *l, int kind, const sl_value_t *row, const sl_value
     if (sl_kv_get(l->state, l->kb.buf, l->kb.len, &old, &olen) == 0 &&
         sl_strbuf_append(&l->sb, old, olen))
         return oom(err);
-    put_u32(&l->sb, (uint32_t)l->vb.len);
-    if (sl_strbuf_append(&l->sb, l->vb.buf, l->vb.len) ||
+    if (put_u32(&l->sb, (uint32_t)l->vb.len) || sl_strbuf_append(&l->sb, l->vb.buf, l->vb.len) ||
         sl_kv_put(l->state, l->kb.buf, l->kb.len, l->sb.buf, l->sb.len))
         return oom(err);
     return 0;

@@ -840,6 +840,52 @@ static int conjuncts(planner_t *p, const sl_expr_t *e, sl_list_t *out)
 static int plan_from(planner_t *p, const sl_tref_t *t, leaves_t *lv,
                      sl_pnode_t **out);
 
+/* Splits a join's ON condition into equi-join keys - conjuncts a = b of
+ * two columns, one from each side (left: the first nleft columns of the
+ * join's row), whose types `keyable` accepts - into n->lkeys / n->rkeys /
+ * n->njkeys, and the AND of the other conjuncts into n->cond (NULL when
+ * none). on may be NULL. base is the first leaf column of the join. */
+static int split_on(planner_t *p, const sl_expr_t *on, const leaves_t *lv, int base, int nleft,
+                    bool (*keyable)(const sl_type_t *, const sl_type_t *), sl_pnode_t *n)
+{
+    if (!on) return 0;
+    sl_list_t parts = {0};
+    TRY(conjuncts(p, on, &parts));
+    int *lk = pal(p, (size_t)parts.n * sizeof *lk), *rk = pal(p, (size_t)parts.n * sizeof *rk);
+    int *loff = pal(p, (size_t)lv->n * sizeof *loff); /* relative to the join's row */
+    if (!lk || !rk || !loff) return poom(p);
+    for (int i = 0; i < lv->n; i++) loff[i] = lv->off[i] - base;
+    xmap_t m = {.leaf_off = loff, .nleaves = lv->n};
+    n->lkeys = lk;
+    n->rkeys = rk;
+    for (int i = 0; i < parts.n; i++) {
+        const sl_expr_t *c = parts.items[i];
+        if (c->kind == SL_X_BINARY && c->op == SL_OP_EQ && c->a->kind == SL_X_COLUMN &&
+            c->b->kind == SL_X_COLUMN && c->a->ref_rel == 0 && c->b->ref_rel == 0 &&
+            c->a->ref_fields == 0 && c->b->ref_fields == 0 && keyable(c->a->type, c->b->type)) {
+            int ia = loff[c->a->ref_src] + c->a->ref_col;
+            int ib = loff[c->b->ref_src] + c->b->ref_col;
+            if ((ia < nleft) != (ib < nleft)) {
+                lk[n->njkeys] = ia < nleft ? ia : ib;
+                rk[n->njkeys++] = (ia < nleft ? ib : ia) - nleft;
+                continue;
+            }
+        }
+        sl_rex_t *x;
+        TRY(convert(p, &m, c, &x));
+        if (!n->cond) {
+            n->cond = x;
+        } else {
+            sl_rex_t *a = rex_new(p, SL_RX_AND, &sl_type_boolean, 2);
+            if (!a) return poom(p);
+            a->args[0] = n->cond;
+            a->args[1] = x;
+            n->cond = a;
+        }
+    }
+    return 0;
+}
+
 /* Can a lookup key compare these types? Equal types, or two character
  * strings of any lengths (STRING = VARCHAR(32)): keys are encoded as the
  * dimension column's type, whose encoding of a string ignores its length. */
@@ -904,55 +950,12 @@ static int plan_lookup_join(planner_t *p, const sl_tref_t *t, leaves_t *lv, sl_p
         if (!n->types[l->ncols + i]) return poom(p);
     }
     /* Keys: conjuncts left column = dimension column. */
-    sl_list_t parts = {0}, rest = {0};
-    if (t->on) TRY(conjuncts(p, t->on, &parts));
-    int *lk = pal(p, (size_t)(parts.n + 1) * sizeof *lk);
-    int *rk = pal(p, (size_t)(parts.n + 1) * sizeof *rk);
-    int *loff = pal(p, (size_t)lv->n * sizeof *loff);
-    if (!lk || !rk || !loff) return poom(p);
-    for (int i = 0; i < lv->n; i++) loff[i] = lv->off[i] - base;
-    xmap_t m = {.leaf_off = loff, .nleaves = lv->n};
-    for (int i = 0; i < parts.n; i++) {
-        const sl_expr_t *c = parts.items[i];
-        if (c->kind == SL_X_BINARY && c->op == SL_OP_EQ && c->a->kind == SL_X_COLUMN &&
-            c->b->kind == SL_X_COLUMN && c->a->ref_rel == 0 && c->b->ref_rel == 0 &&
-            c->a->ref_fields == 0 && c->b->ref_fields == 0 &&
-            lookup_key_types(c->a->type, c->b->type)) {
-            int ia = loff[c->a->ref_src] + c->a->ref_col;
-            int ib = loff[c->b->ref_src] + c->b->ref_col;
-            if (ia < l->ncols && ib >= l->ncols) {
-                lk[n->njkeys] = ia;
-                rk[n->njkeys++] = ib - l->ncols;
-                continue;
-            }
-            if (ib < l->ncols && ia >= l->ncols) {
-                lk[n->njkeys] = ib;
-                rk[n->njkeys++] = ia - l->ncols;
-                continue;
-            }
-        }
-        if (sl_list_push(p->a, &rest, (void *)c)) return poom(p);
-    }
+    TRY(split_on(p, t->on, lv, base, l->ncols, lookup_key_types, n));
     if (n->njkeys == 0)
         return pfail(p, t->on ? t->on->off : t->off, t->on ? t->on->len : t->len,
                      "a lookup join needs ON conditions that equate columns of '%s' with "
                      "columns of the other side (of the same type)",
                      dim->name);
-    n->lkeys = lk;
-    n->rkeys = rk;
-    for (int i = 0; i < rest.n; i++) {
-        sl_rex_t *c;
-        TRY(convert(p, &m, rest.items[i], &c));
-        if (!n->cond) {
-            n->cond = c;
-        } else {
-            sl_rex_t *a = rex_new(p, SL_RX_AND, &sl_type_boolean, 2);
-            if (!a) return poom(p);
-            a->args[0] = n->cond;
-            a->args[1] = c;
-            n->cond = a;
-        }
-    }
     /* Each input row yields its own rows: the input's changelog mode. */
     n->mode = l->mode;
     TRY(node_done(p, n));
@@ -1012,60 +1015,8 @@ static int plan_join(planner_t *p, const sl_tref_t *t, leaves_t *lv,
     if (n->join == SL_JOIN_RIGHT || n->join == SL_JOIN_FULL)
         for (int i = 0; i < l->ncols; i++)
             n->types[i] = sl_type_with_nullable(p->a, l->types[i], true);
-    /* Equi-join keys from ON: conjuncts a = b with a on one side only and
-     * b on the other; the rest is a residual condition. */
-    if (t->on) {
-        sl_list_t parts = {0}, rest = {0};
-        TRY(conjuncts(p, t->on, &parts));
-        int *lk = pal(p, (size_t)parts.n * sizeof *lk), *rk = pal(p, (size_t)parts.n * sizeof *rk);
-        if (!lk || !rk) return poom(p);
-        /* Offsets relative to this join's output. */
-        int *loff = pal(p, (size_t)lv->n * sizeof *loff);
-        if (!loff) return poom(p);
-        for (int i = 0; i < lv->n; i++) loff[i] = lv->off[i] - base;
-        xmap_t m = {.leaf_off = loff, .nleaves = lv->n};
-        for (int i = 0; i < parts.n; i++) {
-            const sl_expr_t *c = parts.items[i];
-            if (c->kind == SL_X_BINARY && c->op == SL_OP_EQ &&
-                c->a->kind == SL_X_COLUMN && c->b->kind == SL_X_COLUMN &&
-                c->a->ref_rel == 0 && c->b->ref_rel == 0 &&
-                c->a->ref_fields == 0 && c->b->ref_fields == 0 &&
-                sl_type_equal(c->a->type, c->b->type)) {
-                int ia = loff[c->a->ref_src] + c->a->ref_col;
-                int ib = loff[c->b->ref_src] + c->b->ref_col;
-                if (ia < l->ncols && ib >= l->ncols) {
-                    lk[n->njkeys] = ia;
-                    rk[n->njkeys++] = ib - l->ncols;
-                    continue;
-                }
-                if (ib < l->ncols && ia >= l->ncols) {
-                    lk[n->njkeys] = ib;
-                    rk[n->njkeys++] = ia - l->ncols;
-                    continue;
-                }
-            }
-            if (sl_list_push(p->a, &rest, (void *)c)) return poom(p);
-        }
-        n->lkeys = lk;
-        n->rkeys = rk;
-        if (rest.n) {
-            sl_rex_t *cond = NULL;
-            for (int i = 0; i < rest.n; i++) {
-                sl_rex_t *c;
-                TRY(convert(p, &m, rest.items[i], &c));
-                if (!cond) {
-                    cond = c;
-                } else {
-                    sl_rex_t *a = rex_new(p, SL_RX_AND, &sl_type_boolean, 2);
-                    if (!a) return poom(p);
-                    a->args[0] = cond;
-                    a->args[1] = c;
-                    cond = a;
-                }
-            }
-            n->cond = cond;
-        }
-    }
+    /* Equi-join keys from ON; the rest is a residual condition. */
+    TRY(split_on(p, t->on, lv, base, l->ncols, sl_type_equal, n));
     n->mode = (l->mode == SL_CM_INSERT_ONLY && r->mode == SL_CM_INSERT_ONLY &&
                n->join == SL_JOIN_INNER)
                   ? SL_CM_INSERT_ONLY : SL_CM_RETRACT;

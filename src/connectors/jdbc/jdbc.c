@@ -604,18 +604,11 @@ static void scan_close(sl_source_t *src)
 
 static const sl_source_ops_t scan_ops = {scan_next, scan_wakeup, scan_close, scan_metrics};
 
-/* The client library's global state, set up before any source thread
- * calls mysql_init (which would otherwise race to do it). */
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-static int lib_rc;
-static void lib_init(void) { lib_rc = mysql_library_init(0, NULL, NULL); }
-
 static int jdbc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *err)
 {
     int rc = jdbc_validate(ctx, err);
     if (rc) return rc;
-    pthread_once(&lib_once, lib_init);
-    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "jdbc: the MySQL client library failed to initialise");
+    if ((rc = sl_mysql_library_init("jdbc", err))) return rc;
     jscan_t *s = calloc(1, sizeof *s);
     if (!s) return oom(err);
     pthread_mutex_init(&s->mu, NULL);
@@ -655,8 +648,7 @@ static int jdbc_lookup_new(const sl_conn_ctx_t *ctx, const int *key_cols, int nk
 {
     int rc = jdbc_validate(ctx, err);
     if (rc) return rc;
-    pthread_once(&lib_once, lib_init);
-    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "jdbc: the MySQL client library failed to initialise");
+    if ((rc = sl_mysql_library_init("jdbc", err))) return rc;
     return sl_jdbc_lookup_new(ctx, key_cols, nk, out, err);
 }
 
@@ -664,8 +656,7 @@ static int jdbc_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err
 {
     int rc = jdbc_validate(ctx, err);
     if (rc) return rc;
-    pthread_once(&lib_once, lib_init);
-    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "jdbc: the MySQL client library failed to initialise");
+    if ((rc = sl_mysql_library_init("jdbc", err))) return rc;
     return sl_jdbc_sink_new(ctx, out, err);
 }
 

@@ -3,12 +3,15 @@
  */
 #include "connectors/mysql/myconv.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "connectors/mysql/myjson.h"
+
+#include <mysql.h>
 #include "exec/fn.h"
 #include "util/decimal.h"
 #include "util/strbuf.h"
@@ -602,4 +605,18 @@ int sl_myval_to_value(const sl_myval_t *v, const sl_type_t *t, const char *tz,
     default:
         return bad(v, t, col, "has no mapping to", err);
     }
+}
+
+/* ---- the client library ---- */
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static int lib_rc;
+static void lib_init(void) { lib_rc = mysql_library_init(0, NULL, NULL); }
+
+int sl_mysql_library_init(const char *who, sl_err_t *err)
+{
+    pthread_once(&lib_once, lib_init);
+    return lib_rc ? sl_err_set(err, SL_EINTERNAL, "%s: the MySQL client library failed to initialise",
+                               who)
+                  : 0;
 }

@@ -67,4 +67,10 @@ int sl_myval_to_value(const sl_myval_t *v, const sl_type_t *t, const char *tz,
                       const char *col, sl_value_t *out, sl_arena_t *arena,
                       sl_err_t *err);
 
+/* Sets up the MySQL client library's global state once per process, before
+ * any thread calls mysql_init (which would otherwise race to do it).
+ * Every connector that opens MySQL/MariaDB connections calls it when it
+ * builds an instance. 0, or -SL_EINTERNAL with err naming `who`. */
+int sl_mysql_library_init(const char *who, sl_err_t *err);
+
 #endif

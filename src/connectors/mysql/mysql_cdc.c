@@ -1929,18 +1929,11 @@ static uint32_t derived_server_id(const char *job, const char *table)
     return 5400 + (uint32_t)(h % 1001);
 }
 
-/* The client library's global state, set up once before any source
- * thread calls mysql_init (which would otherwise race to do it). */
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-static int lib_rc;
-static void lib_init(void) { lib_rc = mysql_library_init(0, NULL, NULL); }
-
 static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *err)
 {
     int rc = cdc_validate(ctx, err);
     if (rc) return rc;
-    pthread_once(&lib_once, lib_init);
-    if (lib_rc) return sl_err_set(err, SL_EINTERNAL, "mysql-cdc: the client library failed to initialise");
+    if ((rc = sl_mysql_library_init("mysql-cdc", err))) return rc;
     const sl_options_t *o = ctx->opts;
     mycdc_t *c = calloc(1, sizeof *c);
     if (!c) return oom(err);
