@@ -583,8 +583,6 @@ static int fs_lookup_load(fs_lookup_t *f, sl_err_t *err)
         if (!nx || !hd) return sl_err_set(err, SL_ENOMEM, "out of memory");
         f->cap = n;
     }
-    int *last = NULL;
-    (void)last;
     for (int r = n - 1; r >= 0; r--) {
         f->next[r] = -1;
         int k = fs_key(f, sl_batch_row(&f->rows, r), 0, err);

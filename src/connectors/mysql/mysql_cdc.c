@@ -108,7 +108,7 @@ static const sl_option_spec_t cdc_options[] = {
     {"scan.incremental.snapshot.chunk.size", SL_OPT_INT, false, "8096", NULL,
      "rows per snapshot chunk"},
     {"scan.snapshot.fetch.size", SL_OPT_INT, false, "1024", NULL,
-     "rows fetched per round trip while reading a chunk"},
+     "accepted; a chunk's rows are streamed as the server sends them (mysql_use_result)"},
     {"scan.incremental.snapshot.chunk.key-column", SL_OPT_STRING, false, NULL, NULL,
      "primary key column to order chunks by first (default: the key's order)"},
     {"scan.incremental.close-idle-reader.enabled", SL_OPT_BOOL, false, "false", NULL, "accepted"},
@@ -224,7 +224,7 @@ typedef struct mycdc {
     regex_t dbre, tbre;
     bool re_ok;
     int mode;
-    int64_t chunk_size, fetch_size, ts_millis;
+    int64_t chunk_size, ts_millis;
     int64_t connect_timeout_ms, max_retries, heartbeat_ms;
     uint32_t server_id;
     char *spec_file;
@@ -271,7 +271,6 @@ typedef struct mycdc {
     sl_myval_t *mv;            /* one row image */
     int mvcap;
     sl_value_t *row;           /* nphys */
-    char errbuf[256];
     /* metrics, published by the source thread at step ends */
     pthread_mutex_t mu;
     sl_source_metrics_t pub;
@@ -1966,7 +1965,6 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
     for (int i = 0; i < 6; i++)
         if (!strcasecmp(mode, modes[i])) c->mode = i;
     c->chunk_size = sl_options_int(o, "scan.incremental.snapshot.chunk.size", 8096);
-    c->fetch_size = sl_options_int(o, "scan.snapshot.fetch.size", 1024);
     c->ts_millis = sl_options_int(o, "scan.startup.timestamp-millis", 0);
     c->connect_timeout_ms = sl_options_int(o, "connect.timeout", 30000);
     c->max_retries = sl_options_int(o, "connect.max-retries", 3);
