@@ -92,6 +92,9 @@ typedef struct sl_conn_ctx {
     const sl_type_t *const *meta_types;
     const char *job_name;      /* for log prefixes and defaults */
     sl_arena_t *arena;         /* lives as long as the job */
+    /* Sinks: the job's uv_loop_t, for sinks that do their I/O on the loop
+     * thread (elasticsearch); NULL when validating. */
+    void *loop;
     /* Any thread: has the loop call the sink's poll() soon (sinks only). */
     void (*wakeup)(void *arg);
     void *wakeup_arg;
@@ -158,6 +161,14 @@ typedef struct sl_sink_ops {
      * or being written: the end of the job waits for them) or SL_OP_FULL
      * (2, the buffer is at its bound: the job stops reading sources). */
     int (*pending)(sl_sink_t *snk);
+    /* Optional, loop thread: rows given to write() so far, and in *acked
+     * how many of them are durable in the target (acknowledged). Every row
+     * up to a point is acknowledged when acked reaches the written count
+     * read at that point; checkpoints wait on it. */
+    uint64_t (*progress)(sl_sink_t *snk, uint64_t *acked);
+    /* Optional: one line of the sink's counters for `sluice run --verbose`
+     * (requests, retries, rows dropped by a failure handler...). */
+    void (*stats)(sl_sink_t *snk, char *buf, size_t cap);
 } sl_sink_ops_t;
 
 struct sl_sink {

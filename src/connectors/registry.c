@@ -10,6 +10,7 @@
 
 #include "connectors/blackhole/blackhole.h"
 #include "connectors/datagen/datagen.h"
+#include "connectors/elasticsearch/es.h"
 #include "connectors/filesystem/filesystem.h"
 #include "connectors/jdbc/jdbc.h"
 #include "connectors/mysql/mysql_cdc.h"
@@ -22,8 +23,8 @@ static const sl_connector_type_t *const types[] = {
     &sl_filesystem_connector,
     &sl_mysql_cdc_connector,
     &sl_jdbc_connector,
-    /* Later issues add, each from its own folder:
-     *   &sl_elasticsearch7_connector  ("elasticsearch-7") */
+    &sl_elasticsearch7_connector,
+    &sl_elasticsearch6_connector,
 };
 
 #define NTYPES ((int)(sizeof types / sizeof types[0]))

@@ -587,6 +587,7 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
             }
             ctx.wakeup = job_wakeup_cb;
             ctx.wakeup_arg = job;
+            ctx.loop = &job->loop;
             rc = n->conn->sink_new(&ctx, snk, err);
             if (!rc) rc = sl_op_sink_init(op, snk, err);
             break;
@@ -691,6 +692,13 @@ done:
         }
     }
     if (verbose && job->ops) report(job);
+    if (verbose && job->sinks)
+        for (int i = 0; i < plan->sinks.n; i++)
+            if (job->sinks[i].ops && job->sinks[i].ops->stats && job->sinks[i].ctx) {
+                char line[512];
+                job->sinks[i].ops->stats(&job->sinks[i], line, sizeof line);
+                fprintf(stderr, "  sink %s\n", line);
+            }
     if (stats && job->ops) {
         memset(stats, 0, sizeof *stats);
         for (int i = 0; i < job->nops; i++) {

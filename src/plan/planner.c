@@ -674,9 +674,23 @@ static int table_connector(planner_t *p, const sl_table_t *t,
         const sl_coldef_t *d = t->defs ? t->defs[i] : NULL;
         if (!d || d->kind == SL_COL_PHYSICAL) types[k++] = t->rel.cols[i].type;
     }
+    /* The primary key, as indexes of the physical columns. */
+    int *pk = NULL, npk = 0;
+    if (t->npk) {
+        pk = pal(p, (size_t)t->npk * sizeof *pk);
+        if (!pk) return poom(p);
+        for (int i = 0; i < t->npk; i++) {
+            const sl_coldef_t *d = t->defs ? t->defs[t->pk[i]] : NULL;
+            if (d && d->kind != SL_COL_PHYSICAL) continue;
+            int ph = 0;
+            for (int j = 0; j < t->pk[i]; j++)
+                if (!t->defs || !t->defs[j] || t->defs[j]->kind == SL_COL_PHYSICAL) ph++;
+            pk[npk++] = ph;
+        }
+    }
     sl_conn_ctx_t cx = {.table = t->name, .ncols = nphys, .names = names,
-                        .types = types, .opts = opts, .job_name = p->plan->conf.job_name,
-                        .arena = p->a};
+                        .types = types, .pk = pk, .npk = npk, .opts = opts,
+                        .job_name = p->plan->conf.job_name, .arena = p->a};
     return (*ct)->validate(&cx, p->err);
 }
 
