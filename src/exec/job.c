@@ -661,12 +661,11 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
         s->started = true;
     }
     if (rc) goto done;
-    if (job->nsources == 0) {
-        finish(job);
-    } else {
-        uv_async_send(&job->async);
-        uv_run(&job->loop, UV_RUN_DEFAULT);
-    }
+    if (job->nsources == 0) finish(job); /* literal rows only */
+    else uv_async_send(&job->async);
+    /* Unless that finished it, the loop runs until the job stops (a sink
+     * still writing keeps a VALUES-only job going too). */
+    if (!job->finished && !job->failed) uv_run(&job->loop, UV_RUN_DEFAULT);
     if (job->failed) {
         *err = job->err;
         rc = -(job->err.code ? job->err.code : SL_EINTERNAL);

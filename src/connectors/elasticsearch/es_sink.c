@@ -715,10 +715,10 @@ static void bulk_finished(esink_t *s, bulk_t *b)
     if (s->wakeup) s->wakeup(s->wakeup_arg);
 }
 
-static void item_text(sl_strbuf_t *sb, const sl_json_t *res, const char *op)
+static void item_text(sl_strbuf_t *sb, const sl_json_t *res, const char *op, int oplen)
 {
     const sl_json_t *ix = sl_json_get(res, "_index"), *id = sl_json_get(res, "_id");
-    sl_strbuf_printf(sb, "%s of document ", op);
+    sl_strbuf_printf(sb, "%.*s of document ", oplen, op);
     if (id && id->type == SL_JSON_STRING) sl_strbuf_printf(sb, "'%.*s'", (int)id->n, id->s);
     else sl_strbuf_puts(sb, "(no id)");
     if (ix && ix->type == SL_JSON_STRING) sl_strbuf_printf(sb, " in index '%.*s'", (int)ix->n, ix->s);
@@ -786,7 +786,9 @@ static void done_bulk(esink_t *s, CURLcode rc, long status)
     for (int i = 0; i < b->n; i++) {
         const sl_json_t *it = &items->items[i];
         const sl_json_t *res = it->type == SL_JSON_OBJECT && it->n == 1 ? &it->items[0] : NULL;
-        const char *op = it->type == SL_JSON_OBJECT && it->n == 1 ? it->keys[0] : "?";
+        bool one = it->type == SL_JSON_OBJECT && it->n == 1;
+        const char *op = one ? it->keys[0] : "?";
+        int oplen = one ? (int)it->keylens[0] : 1;
         const sl_json_t *st = res ? sl_json_get(res, "status") : NULL;
         long code = st && st->type == SL_JSON_NUMBER ? strtol(st->s, NULL, 10) : 0;
         bool is_delete = b->acts[i].op == ACT_DELETE;
@@ -799,7 +801,7 @@ static void done_bulk(esink_t *s, CURLcode rc, long status)
             if (superseded(b, i)) continue;
             if (!first_reject) {
                 sl_strbuf_clear(&s->lasterr);
-                item_text(&s->lasterr, res, op);
+                item_text(&s->lasterr, res, op, oplen);
                 sl_strbuf_printf(&s->lasterr, ": status %ld ", code);
                 describe_error(&s->lasterr, sl_json_get(res, "error"));
                 first_reject = s->lasterr.buf;
@@ -818,7 +820,7 @@ static void done_bulk(esink_t *s, CURLcode rc, long status)
         }
         /* Any other error: the failure handler. */
         sl_strbuf_clear(&msg);
-        item_text(&msg, res, op);
+        item_text(&msg, res, op, oplen);
         sl_strbuf_printf(&msg, " failed with status %ld: ", code);
         describe_error(&msg, res ? sl_json_get(res, "error") : NULL);
         if (s->cfg.failure == SL_ES_IGNORE) {

@@ -61,7 +61,7 @@ typedef struct jsink {
     sl_batch_t buf[2];
     int cur;                   /* buf[cur] takes write()s */
     int64_t last_write_ms;
-    uint64_t durable_rows;
+    uint64_t written_rows, durable_rows;
     sl_err_t err;
     /* the writer's own */
     sl_jdbc_conn_t conn;
@@ -381,6 +381,7 @@ static int js_write(sl_sink_t *snk, const sl_batch_t *b, sl_err_t *err)
         for (int c = 0; c < s->ncols && !rc; c++)
             if (sl_batch_set(dst, &o[c], &in[c], s->types[c])) rc = oom(err);
     }
+    if (!rc) s->written_rows += (uint64_t)b->nrows;
     if (!rc && dst->nrows >= s->max_rows) pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     return rc;
@@ -427,6 +428,16 @@ static int js_pending(sl_sink_t *snk)
     return p;
 }
 
+static uint64_t js_progress(sl_sink_t *snk, uint64_t *acked)
+{
+    jsink_t *s = snk->ctx;
+    pthread_mutex_lock(&s->mu);
+    uint64_t w = s->written_rows;
+    *acked = s->durable_rows;
+    pthread_mutex_unlock(&s->mu);
+    return w;
+}
+
 static void js_close(sl_sink_t *snk)
 {
     jsink_t *s = snk->ctx;
@@ -462,6 +473,7 @@ static const sl_sink_ops_t js_ops = {
     .close = js_close,
     .poll = js_poll,
     .pending = js_pending,
+    .progress = js_progress,
 };
 
 int sl_jdbc_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
