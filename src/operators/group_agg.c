@@ -191,7 +191,7 @@ static int seqlist_remove(agg_op_t *a, int i, const entry_t *e, const sl_value_t
     if (!it) return oom(err);
     const void *k, *val;
     size_t klen, vlen;
-    unsigned char seq[8];
+    unsigned char seq[8] = {0};
     int found = sl_kv_iter_next(it, &k, &klen, &val, &vlen);
     if (found && klen >= 8) memcpy(seq, (const char *)k + klen - 8, 8);
     sl_kv_iter_free(it);

@@ -42,25 +42,6 @@ int sl_strbuf_reserve(sl_strbuf_t *sb, size_t extra)
     return 0;
 }
 
-int sl_strbuf_append(sl_strbuf_t *sb, const void *p, size_t n)
-{
-    if (sl_strbuf_reserve(sb, n)) return -SL_ENOMEM;
-    if (n) memcpy(sb->buf + sb->len, p, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
-    return 0;
-}
-
-int sl_strbuf_puts(sl_strbuf_t *sb, const char *s)
-{
-    return sl_strbuf_append(sb, s, strlen(s));
-}
-
-int sl_strbuf_putc(sl_strbuf_t *sb, char c)
-{
-    return sl_strbuf_append(sb, &c, 1);
-}
-
 int sl_strbuf_vprintf(sl_strbuf_t *sb, const char *fmt, va_list ap)
 {
     va_list ap2;

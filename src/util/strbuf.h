@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct sl_strbuf {
     char *buf;      /* heap, NUL-terminated when cap > 0 */
@@ -22,9 +23,36 @@ void sl_strbuf_init(sl_strbuf_t *sb);
 void sl_strbuf_destroy(sl_strbuf_t *sb);
 void sl_strbuf_clear(sl_strbuf_t *sb);           /* len = 0, keeps memory */
 int sl_strbuf_reserve(sl_strbuf_t *sb, size_t extra);
-int sl_strbuf_append(sl_strbuf_t *sb, const void *p, size_t n);
-int sl_strbuf_puts(sl_strbuf_t *sb, const char *s);
-int sl_strbuf_putc(sl_strbuf_t *sb, char c);
+
+/* Appends are inline: serialisers (JSON documents, SQL statements) call
+ * them per value, and the common case is a copy into spare capacity. */
+static inline int sl_strbuf_append(sl_strbuf_t *sb, const void *p, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap || sb->len + n < sb->len) {
+        int rc = sl_strbuf_reserve(sb, n);
+        if (rc) return rc;
+    }
+    if (n) memcpy(sb->buf + sb->len, p, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+    return 0;
+}
+
+static inline int sl_strbuf_puts(sl_strbuf_t *sb, const char *s)
+{
+    return sl_strbuf_append(sb, s, strlen(s));
+}
+
+static inline int sl_strbuf_putc(sl_strbuf_t *sb, char c)
+{
+    if (sb->len + 2 > sb->cap) {
+        int rc = sl_strbuf_reserve(sb, 1);
+        if (rc) return rc;
+    }
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = '\0';
+    return 0;
+}
 int sl_strbuf_printf(sl_strbuf_t *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int sl_strbuf_vprintf(sl_strbuf_t *sb, const char *fmt, va_list ap);

@@ -92,7 +92,7 @@ _es_launch() {
   done
   if [ ! -s "$dir/port" ]; then
     echo "es_start: no port file after ${ES_START_TIMEOUT:-10} s" >&2
-    kill -KILL "$pid" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null || true
     return 1
   fi
   local d found=0
@@ -143,13 +143,13 @@ es_stop() {
   local dir pid i
   dir=$(_es_dir "$@")
   pid=$(_es_pid "$dir") || { [ -z "$dir" ] || rm -f "$dir/pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 100; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   rm -f "$dir/pid"
   return 0
 }
@@ -158,8 +158,8 @@ es_kill() {
   local dir pid
   dir=$(_es_dir "$@")
   pid=$(_es_pid "$dir") || { [ -z "$dir" ] || rm -f "$dir/pid"; return 0; }
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   rm -f "$dir/pid"
   return 0
 }

@@ -107,7 +107,7 @@ struct esink {
     CURLM *multi;
     CURL *easy;
     struct curl_slist *hdr_json, *hdr_ndjson;
-    uv_timer_t curl_timer, flush_timer, retry_timer;
+    uv_timer_t curl_timer, flush_timer, retry_timer, done_timer;
     bool flush_timer_on;
     int nhandles;              /* open uv handles; the last close frees */
     bool closing;
@@ -344,6 +344,11 @@ static size_t on_data(char *p, size_t size, size_t n, void *userp)
     return len;
 }
 
+static void on_done_timer(uv_timer_t *t)
+{
+    check_done(t->data);
+}
+
 /* Starts a request to the current host. body may be NULL. */
 static void start_request(esink_t *s, int kind, const char *method, const char *path,
                           const char *body, size_t blen, struct curl_slist *hdr)
@@ -393,7 +398,15 @@ static void start_request(esink_t *s, int kind, const char *method, const char *
         s->req = REQ_NONE;
         fail(s, SL_EIO, "cannot start a request to %s: %s", s->cfg.hosts[s->host].label,
              curl_multi_strerror(mc));
+        return;
     }
+    /* Send now, not at the next turn of the loop: the job is about to
+     * spend a while filling the next bulk, and the server should work
+     * meanwhile. (Never called from inside a curl callback.) A transfer
+     * this finishes at once is collected by the done timer. */
+    int running;
+    curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    uv_timer_start(&s->done_timer, on_done_timer, 0, 0);
 }
 
 /* ---- scheduling ---- */
@@ -1154,8 +1167,10 @@ static void es_close(sl_sink_t *snk)
     for (sockctx_t *c = s->socks; c; c = c->next) sock_close(c);
     uv_timer_stop(&s->curl_timer);
     uv_timer_stop(&s->retry_timer);
+    uv_timer_stop(&s->done_timer);
     uv_close((uv_handle_t *)&s->curl_timer, timer_closed);
     uv_close((uv_handle_t *)&s->retry_timer, timer_closed);
+    uv_close((uv_handle_t *)&s->done_timer, timer_closed);
     if (s->flush_timer_on) {
         uv_timer_stop(&s->flush_timer);
         uv_close((uv_handle_t *)&s->flush_timer, timer_closed);
@@ -1224,8 +1239,9 @@ int sl_es_sink_new(const sl_conn_ctx_t *ctx, int version, sl_sink_t *out, sl_err
     /* Nothing below fails: the uv handles. */
     uv_timer_init(s->loop, &s->curl_timer);
     uv_timer_init(s->loop, &s->retry_timer);
-    s->curl_timer.data = s->retry_timer.data = s;
-    s->nhandles = 2;
+    uv_timer_init(s->loop, &s->done_timer);
+    s->curl_timer.data = s->retry_timer.data = s->done_timer.data = s;
+    s->nhandles = 3;
     if (s->cfg.interval_ms > 0) {
         uv_timer_init(s->loop, &s->flush_timer);
         s->flush_timer.data = s;

@@ -628,16 +628,39 @@ int sl_json_decode_row(const sl_json_cfg_t *cfg, const sl_json_t *obj,
 
 /* ---- values -> JSON ---- */
 
+/* Bytes that need an escape in a JSON string: controls, '"', '\\'. */
+static const unsigned char json_esc[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
 int sl_json_encode_string(sl_strbuf_t *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    /* Room for the common case (nothing to escape) in one go. */
     int rc = sl_strbuf_reserve(sb, n + 2);
     if (rc < 0) return rc;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && !json_esc[u[i]]) i++;
+    if (i == n) {
+        char *d = sb->buf + sb->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        d[n + 2] = '\0';
+        sb->len += n + 2;
+        return 0;
+    }
     sl_strbuf_putc(sb, '"');
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+    for (; i < n; i++) {
+        unsigned char c = u[i];
+        if (!json_esc[c]) continue;
         sl_strbuf_append(sb, s + run, i - run);
         run = i + 1;
         switch (c) {
@@ -649,8 +672,8 @@ int sl_json_encode_string(sl_strbuf_t *sb, const char *s, size_t n)
         case '\b': sl_strbuf_puts(sb, "\\b"); break;
         case '\f': sl_strbuf_puts(sb, "\\f"); break;
         default: {
-            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-            sl_strbuf_puts(sb, u);
+            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            sl_strbuf_puts(sb, e);
         }
         }
     }
