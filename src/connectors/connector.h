@@ -176,6 +176,10 @@ struct sl_sink {
     void *ctx;
     bool upsert;               /* accepts updates keyed by the primary key */
     bool changelog;            /* accepts -U/-D rows (print, debezium-json) */
+    /* A checkpoint calls flush() and waits for progress() to acknowledge
+     * the rows before its barrier (elasticsearch: sink.flush-on-checkpoint;
+     * false: the checkpoint does not wait, at-least-once is not kept). */
+    bool flush_on_checkpoint;
 };
 
 /* ---- lookups (a JOIN ... FOR SYSTEM_TIME AS OF a processing-time

@@ -210,6 +210,10 @@ check "500 on every request: the job fails after the retries" \
   fault_case f_500_always fail '[{"kind":"request_status","status":500,"count":-1}]' "$B = 'CONSTANT'" "'sink.bulk-flush.backoff.delay' = '10ms'" "'sink.bulk-flush.backoff.max-retries' = '2'"
 check "... naming the host and the answer" \
   bash -c "grep -F 'failed after 2 retries (hosts $ES_URL)' '$tmp/f_500_always.err' | grep -q 'HTTP 500'"
+check "whole-request 429s with failure-handler 'retry-rejected' and no backoff: retried until written, exact" \
+  fault_case f_req429_rr ok '[{"kind":"request_status","status":429,"count":12}]' "'failure-handler' = 'retry-rejected'"
+check "500 on every request with failure-handler 'ignore': nothing is dropped, the job fails" \
+  fault_case f_500_ignore fail '[{"kind":"request_status","status":500,"count":-1}]' "'failure-handler' = 'ignore'" "$B = 'CONSTANT'" "'sink.bulk-flush.backoff.delay' = '10ms'" "'sink.bulk-flush.backoff.max-retries' = '1'"
 check "a slow reply past socket.timeout is retried: exact" \
   fault_case f_slow ok '[{"kind":"delay","ms":2500,"count":1}]' "'socket.timeout' = '1s'" "$B = 'CONSTANT'" "'sink.bulk-flush.backoff.delay' = '10ms'"
 check "connection resets are retried: exact" \

@@ -68,6 +68,7 @@ static int blackhole_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out,
     out->ctx = h;
     out->upsert = false;
     out->changelog = true;
+    out->flush_on_checkpoint = true;
     return 0;
 }
 

@@ -125,6 +125,7 @@ struct esink {
     int host;                  /* the host requests go to */
     int hosts_tried;           /* hosts that failed in this attempt */
     int req_attempt;           /* backoff retries of the current request */
+    long last_status;          /* HTTP status of the last failed request, 0: none */
     const char *ensure_name;   /* HEAD/PUT: the index */
     sl_strbuf_t url, resp, reqbody, keybuf, ixname, lasterr;
     char curl_err[CURL_ERROR_SIZE];
@@ -537,6 +538,7 @@ static void describe_error(sl_strbuf_t *out, const sl_json_t *e)
 /* What went wrong with a whole request, into s->lasterr. */
 static void request_error(esink_t *s, CURLcode rc, long status)
 {
+    s->last_status = rc == CURLE_OK ? status : 0;
     sl_strbuf_clear(&s->lasterr);
     sl_strbuf_printf(&s->lasterr, "%s: ", s->cfg.hosts[s->host].label);
     if (rc != CURLE_OK) {
@@ -574,14 +576,25 @@ static void request_failed(esink_t *s, bool failover, const char *what)
         pump(s);
         return;
     }
-    if (s->req_attempt < s->cfg.max_retries) {
-        int64_t d = backoff_ms(s, s->req_attempt);
+    /* retry-rejected: a whole request rejected with 429 is retried
+     * without limit too. */
+    bool rejected = s->last_status == 429 && s->cfg.failure == SL_ES_RETRY_REJECTED;
+    if (s->req_attempt < s->cfg.max_retries || rejected) {
+        int n = s->req_attempt < s->cfg.max_retries
+                    ? s->req_attempt
+                    : (int)(s->cfg.max_retries ? s->cfg.max_retries - 1 : 0);
+        int64_t d = backoff_ms(s, n);
         s->req_attempt++;
         s->hosts_tried = 0;
         if (s->cfg.nhosts > 1 && failover) s->host = (s->host + 1) % s->cfg.nhosts;
-        SL_LOG_WARN("elasticsearch sink '%s': %s failed: %s; retry %d of %lld in %lld ms",
-                    s->label, what, s->lasterr.buf, s->req_attempt,
-                    (long long)s->cfg.max_retries, (long long)d);
+        if (s->req_attempt <= s->cfg.max_retries)
+            SL_LOG_WARN("elasticsearch sink '%s': %s failed: %s; retry %d of %lld in %lld ms",
+                        s->label, what, s->lasterr.buf, s->req_attempt,
+                        (long long)s->cfg.max_retries, (long long)d);
+        else
+            SL_LOG_WARN("elasticsearch sink '%s': %s failed: %s; retry %d (retry-rejected) in "
+                        "%lld ms",
+                        s->label, what, s->lasterr.buf, s->req_attempt, (long long)d);
         retry_after(s, d);
         return;
     }
@@ -1254,6 +1267,7 @@ int sl_es_sink_new(const sl_conn_ctx_t *ctx, int version, sl_sink_t *out, sl_err
     out->ctx = s;
     out->upsert = s->npk > 0;
     out->changelog = false;
+    out->flush_on_checkpoint = s->cfg.flush_on_checkpoint;
     pump(s); /* the ping: a wrong host or password fails the job early */
     return 0;
 nomem:

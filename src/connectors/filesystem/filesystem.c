@@ -495,6 +495,7 @@ static int fs_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
     out->ctx = k;
     out->upsert = false;
     out->changelog = k->fmt->ops->changelog;
+    out->flush_on_checkpoint = true;
     k = NULL;
 done:
     fs_sink_free(k);

@@ -510,6 +510,7 @@ int sl_jdbc_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out, sl_err_t *err)
     s->last_write_ms = mono_ms();
     out->upsert = s->npk > 0;
     out->changelog = false;
+    out->flush_on_checkpoint = true;
     /* Connect and check the table now: a missing table or column is a
      * startup error (the loop does not run yet). */
     if ((rc = prepare(s, err))) {

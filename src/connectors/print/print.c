@@ -298,6 +298,7 @@ static int print_sink_new(const sl_conn_ctx_t *ctx, sl_sink_t *out,
     out->ctx = p;
     out->upsert = false;
     out->changelog = true;
+    out->flush_on_checkpoint = true;
     return 0;
 }
 
