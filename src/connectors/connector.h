@@ -26,6 +26,7 @@
 #include "sql/ast.h"
 #include "sql/types.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 /* ---- options ---- */
 
@@ -91,6 +92,11 @@ typedef struct sl_conn_ctx {
     const char *const *meta_keys;
     const sl_type_t *const *meta_types;
     const char *job_name;      /* for log prefixes and defaults */
+    /* Sources: where to resume, as a position() of an earlier run (from
+     * a checkpoint or savepoint); NULL to start as the options say. The
+     * bytes live as long as source_new; copy what is kept. */
+    const void *restore;
+    size_t restore_len;
     sl_arena_t *arena;         /* lives as long as the job */
     /* Sinks: the job's uv_loop_t, for sinks that do their I/O on the loop
      * thread (elasticsearch); NULL when validating. */
@@ -130,6 +136,17 @@ typedef struct sl_source_ops {
     void (*close)(sl_source_t *src);
     /* Optional: copies the current metrics; callable from any thread. */
     void (*metrics)(sl_source_t *src, sl_source_metrics_t *out);
+    /* Optional (checkpoints): appends to out the source's position just
+     * after the rows of the batch next() has just returned - bytes that,
+     * given back as ctx->restore to source_new of a new instance, make it
+     * continue with exactly the row that follows (no row twice, none
+     * lost). Called on the source's thread right after a next() that
+     * returned rows; the engine stores the position of the last batch
+     * the operators have consumed in each checkpoint. A source without it
+     * is restarted from the beginning (its rows come again; an upsert
+     * sink converges, counts would not: the planner warns). 0 or
+     * -SL_ENOMEM. */
+    int (*position)(sl_source_t *src, sl_strbuf_t *out);
 } sl_source_ops_t;
 
 #define SL_SOURCE_END 1

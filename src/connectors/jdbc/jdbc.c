@@ -602,7 +602,7 @@ static void scan_close(sl_source_t *src)
     src->ctx = NULL;
 }
 
-static const sl_source_ops_t scan_ops = {scan_next, scan_wakeup, scan_close, scan_metrics};
+static const sl_source_ops_t scan_ops = {scan_next, scan_wakeup, scan_close, scan_metrics, NULL};
 
 static int jdbc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *err)
 {

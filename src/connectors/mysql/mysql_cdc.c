@@ -1801,7 +1801,7 @@ static void cdc_close(sl_source_t *src)
     src->ctx = NULL;
 }
 
-static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close, cdc_metrics};
+static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close, cdc_metrics, NULL};
 
 /* ---- construction ---- */
 
