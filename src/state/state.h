@@ -3,13 +3,15 @@
  * A job opens one state backend; each stateful operator asks it for a named
  * table (its namespace). Keys are memcomparable encodings of SQL values
  * (state/codec.h), so byte order is SQL order and the same bytes serve the
- * in-memory backend and RocksDB (a later issue). Tables support point
- * get/put/delete, prefix iteration in key order, and optional time-to-live.
+ * in-memory backend (state/memory.c) and RocksDB (state/rocksdb.c). Tables
+ * support point get/put/delete, prefix iteration in key order, and optional
+ * time-to-live. Writes are grouped in steps (sl_state_begin/commit); a
+ * checkpoint snapshots the state between steps (sl_state_snapshot).
  *
  * Threading: a backend and its tables are used from the loop thread only.
  * Memory: the backend owns everything it stores (copies of keys and
  * values). A pointer returned by get or an iterator stays valid until the
- * next write to that table.
+ * next write to that table or the step's commit, whichever comes first.
  */
 #ifndef SL_STATE_STATE_H
 #define SL_STATE_STATE_H
@@ -93,6 +95,33 @@ int sl_state_commit(sl_state_t *st, sl_err_t *err);
 /* Whether a write batch is open. */
 int sl_state_in_batch(const sl_state_t *st);
 
+/* ---- checkpoints ---------------------------------------------------------
+ * A checkpoint stores each backend's snapshot in a directory of its own; a
+ * restarted job builds its state from the last complete one (memory:
+ * sl_state_memory_restore; RocksDB: sl_state_rocksdb_open with from, see
+ * state/rocksdb.h). A snapshot holds every table with its TTL, each entry
+ * with its expiry deadline, the counters and the backend's clock, so an
+ * entry due after the restore still expires then. */
+
+/* Writes a consistent copy of the whole state (every table with its TTL and
+ * deadlines) into directory dir, which must not exist yet (it is created).
+ * Outside a write batch only (-SL_EINVAL inside). memory: one file
+ * dir/state.bin written to a temporary name, fsynced, renamed, the directory
+ * fsynced; rocksdb: a RocksDB checkpoint (hard links, memtables flushed
+ * first). 0 or -SL_E* with err naming the path (a full disk is an error,
+ * never a crash; a failed snapshot removes what it wrote). Reports the bytes
+ * written (memory) or the checkpoint's total file size (rocksdb) in *bytes
+ * when bytes is not NULL. The backend keeps nothing of dir: the caller owns
+ * the directory and may move or delete it. */
+int sl_state_snapshot(sl_state_t *st, const char *dir, uint64_t *bytes,
+                      sl_err_t *err);
+/* A memory backend holding the state of a snapshot made by a memory backend
+ * in directory dir (dir/state.bin; the directory is only read). Checks a
+ * version header and a CRC32C over the whole file and refuses a damaged or
+ * truncated file naming it. 0 and *out (the caller frees it with
+ * sl_state_free), or -SL_E* with err filled and *out untouched. */
+int sl_state_memory_restore(const char *dir, sl_state_t **out, sl_err_t *err);
+
 /* ---- backend interface ---------------------------------------------------
  * What a backend implements. Callers use the functions above (state.c),
  * never these pointers. A backend's instance, table and iterator structs
@@ -124,6 +153,10 @@ typedef struct sl_state_ops {
     /* Optional (NULL: writes apply in place). */
     int (*begin)(sl_state_t *st, sl_err_t *err);
     int (*commit)(sl_state_t *st, sl_err_t *err);
+    /* Optional (NULL: sl_state_snapshot is -SL_EUNSUPPORTED). Called
+     * outside a write batch only; state.c checks. */
+    int (*snapshot)(sl_state_t *st, const char *dir, uint64_t *bytes,
+                    sl_err_t *err);
 } sl_state_ops_t;
 
 struct sl_state {
