@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -1548,4 +1549,279 @@ int sl_bl_mysql_gtid_encode(const char *s, size_t n, struct sl_strbuf *out, sl_e
     }
     put_le64((uint8_t *)out->buf + start, nsids);
     return 0;
+}
+
+/* ---- GTID states ---- */
+
+void sl_bl_gtids_init(sl_bl_gtids_t *g, bool mariadb)
+{
+    memset(g, 0, sizeof *g);
+    g->mariadb = mariadb;
+}
+
+void sl_bl_gtids_clear(sl_bl_gtids_t *g)
+{
+    if (g->sid)
+        for (int i = 0; i < g->n; i++) free(g->sid[i].iv);
+    g->n = 0;
+}
+
+void sl_bl_gtids_free(sl_bl_gtids_t *g)
+{
+    sl_bl_gtids_clear(g);
+    free(g->dom);
+    free(g->sid);
+    bool m = g->mariadb;
+    memset(g, 0, sizeof *g);
+    g->mariadb = m;
+}
+
+/* Room for one more domain or UUID at index at (entries move up). */
+static int gtids_insert(sl_bl_gtids_t *g, int at)
+{
+    if (g->n == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 4;
+        if (g->mariadb) {
+            sl_bl_gtid_dom_t *d = realloc(g->dom, (size_t)cap * sizeof *d);
+            if (!d) return -SL_ENOMEM;
+            g->dom = d;
+        } else {
+            sl_bl_gtid_sid_t *d = realloc(g->sid, (size_t)cap * sizeof *d);
+            if (!d) return -SL_ENOMEM;
+            g->sid = d;
+        }
+        g->cap = cap;
+    }
+    if (g->mariadb) {
+        memmove(&g->dom[at + 1], &g->dom[at], (size_t)(g->n - at) * sizeof *g->dom);
+        memset(&g->dom[at], 0, sizeof *g->dom);
+    } else {
+        memmove(&g->sid[at + 1], &g->sid[at], (size_t)(g->n - at) * sizeof *g->sid);
+        memset(&g->sid[at], 0, sizeof *g->sid);
+    }
+    g->n++;
+    return 0;
+}
+
+static int gtids_set_domain(sl_bl_gtids_t *g, uint32_t domain, uint32_t server, uint64_t seq)
+{
+    int i = 0;
+    while (i < g->n && g->dom[i].domain < domain) i++;
+    if (i == g->n || g->dom[i].domain != domain) {
+        if (gtids_insert(g, i)) return -SL_ENOMEM;
+        g->dom[i].domain = domain;
+    }
+    g->dom[i].server = server;
+    g->dom[i].seq = seq;
+    return 0;
+}
+
+static sl_bl_gtid_sid_t *gtids_sid(sl_bl_gtids_t *g, const uint8_t sid[16])
+{
+    int i = 0;
+    while (i < g->n && memcmp(g->sid[i].sid, sid, 16) < 0) i++;
+    if (i == g->n || memcmp(g->sid[i].sid, sid, 16)) {
+        if (gtids_insert(g, i)) return NULL;
+        memcpy(g->sid[i].sid, sid, 16);
+    }
+    return &g->sid[i];
+}
+
+/* Adds [a, z) to the intervals of s, merging neighbours. */
+static int sid_add(sl_bl_gtid_sid_t *s, uint64_t a, uint64_t z)
+{
+    if (a >= z) return 0;
+    /* The common case: the next number of the last interval. */
+    if (s->n && s->iv[s->n - 1].end >= a && s->iv[s->n - 1].start <= a) {
+        if (z > s->iv[s->n - 1].end) s->iv[s->n - 1].end = z;
+        return 0;
+    }
+    int i = 0;
+    while (i < s->n && s->iv[i].end < a) i++;      /* first that may touch [a, z) */
+    int j = i;
+    while (j < s->n && s->iv[j].start <= z) j++;   /* past the last that touches */
+    if (i < j) {                                   /* merge iv[i..j) with [a, z) */
+        uint64_t lo = s->iv[i].start < a ? s->iv[i].start : a;
+        uint64_t hi = s->iv[j - 1].end > z ? s->iv[j - 1].end : z;
+        s->iv[i].start = lo;
+        s->iv[i].end = hi;
+        memmove(&s->iv[i + 1], &s->iv[j], (size_t)(s->n - j) * sizeof *s->iv);
+        s->n -= j - i - 1;
+        return 0;
+    }
+    if (s->n == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 2;
+        sl_bl_gtid_iv_t *v = realloc(s->iv, (size_t)cap * sizeof *v);
+        if (!v) return -SL_ENOMEM;
+        s->iv = v;
+        s->cap = cap;
+    }
+    memmove(&s->iv[i + 1], &s->iv[i], (size_t)(s->n - i) * sizeof *s->iv);
+    s->iv[i].start = a;
+    s->iv[i].end = z;
+    s->n++;
+    return 0;
+}
+
+int sl_bl_gtids_add(sl_bl_gtids_t *g, const sl_bl_gtid_t *gtid)
+{
+    if (g->mariadb) return gtids_set_domain(g, gtid->domain_id, gtid->server_id, gtid->seq_no);
+    if (gtid->gno == 0 || gtid->gno == UINT64_MAX) return 0;
+    sl_bl_gtid_sid_t *s = gtids_sid(g, gtid->sid);
+    if (!s) return -SL_ENOMEM;
+    return sid_add(s, gtid->gno, gtid->gno + 1);
+}
+
+int sl_bl_gtids_decode(sl_bl_gtids_t *g, const uint8_t *p, size_t len, sl_err_t *err)
+{
+    sl_bl_gtids_clear(g);
+    cur_t c = {p, p + len};
+    uint64_t nsids;
+    if (!rd_le(&c, 8, &nsids)) goto trunc;
+    for (uint64_t k = 0; k < nsids; k++) {
+        const uint8_t *sid;
+        uint64_t nint;
+        if (!rd_bytes(&c, 16, &sid) || !rd_le(&c, 8, &nint)) goto trunc;
+        if (nint > cur_left(&c) / 16) goto trunc;
+        sl_bl_gtid_sid_t *s = gtids_sid(g, sid);
+        if (!s) goto oom;
+        for (uint64_t i = 0; i < nint; i++) {
+            uint64_t a = 0, z = 0;
+            rd_le(&c, 8, &a);
+            rd_le(&c, 8, &z);
+            if (a == 0 || z <= a) {
+                sl_bl_gtids_clear(g);
+                return sl_err_set(err, SL_EINVAL,
+                                  "GTID set: interval [%llu, %llu) of a server UUID is empty or "
+                                  "starts at 0",
+                                  (unsigned long long)a, (unsigned long long)z);
+            }
+            if (sid_add(s, a, z)) goto oom;
+        }
+    }
+    return 0;
+trunc:
+    sl_bl_gtids_clear(g);
+    return sl_err_set(err, SL_EINVAL, "GTID set: %zu bytes, truncated", len);
+oom:
+    sl_bl_gtids_clear(g);
+    return sl_err_set(err, SL_ENOMEM, "out of memory");
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return false;
+    return true;
+}
+
+int sl_bl_gtids_parse(sl_bl_gtids_t *g, const char *s, size_t n, sl_err_t *err)
+{
+    sl_bl_gtids_clear(g);
+    if (blank(s, n)) return 0;
+    if (!g->mariadb) {
+        sl_strbuf_t b = SL_STRBUF_INIT;
+        int rc = sl_bl_mysql_gtid_encode(s, n, &b, err);
+        if (!rc) rc = sl_bl_gtids_decode(g, (const uint8_t *)b.buf, b.len, err);
+        sl_strbuf_destroy(&b);
+        return rc;
+    }
+    /* domain-server-seq[,...] */
+    size_t i = 0;
+    while (i < n) {
+        uint64_t v[3] = {0, 0, 0};
+        size_t p0 = i;
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+        for (int part = 0; part < 3; part++) {
+            size_t d0 = i;
+            while (i < n && s[i] >= '0' && s[i] <= '9' && v[part] < (1ull << 60))
+                v[part] = v[part] * 10 + (uint64_t)(s[i++] - '0');
+            bool ok = i > d0 && (part == 2 || (i < n && s[i] == '-'));
+            if (ok && part < 2 && v[part] > UINT32_MAX) ok = false;
+            if (!ok) {
+                sl_bl_gtids_clear(g);
+                return sl_err_set(err, SL_EINVAL,
+                                  "GTID list: '%.*s' is not domain-server-sequence (e.g. 0-1-42)",
+                                  (int)(n - p0 > 40 ? 40 : n - p0), s + p0);
+            }
+            if (part < 2) i++;
+        }
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+        if (i < n && s[i] != ',') {
+            sl_bl_gtids_clear(g);
+            return sl_err_set(err, SL_EINVAL, "GTID list: unexpected '%c'", s[i]);
+        }
+        if (i < n) i++;
+        if (gtids_set_domain(g, (uint32_t)v[0], (uint32_t)v[1], v[2])) {
+            sl_bl_gtids_clear(g);
+            return sl_err_set(err, SL_ENOMEM, "out of memory");
+        }
+    }
+    return 0;
+}
+
+int sl_bl_gtids_format(const sl_bl_gtids_t *g, struct sl_strbuf *out)
+{
+    int rc = 0;
+    for (int i = 0; i < g->n && !rc; i++) {
+        if (i) rc = sl_strbuf_putc(out, ',');
+        if (g->mariadb) {
+            rc = rc ? rc : sl_strbuf_printf(out, "%u-%u-%llu", g->dom[i].domain, g->dom[i].server,
+                                            (unsigned long long)g->dom[i].seq);
+            continue;
+        }
+        const uint8_t *u = g->sid[i].sid;
+        for (int k = 0; k < 16 && !rc; k++) {
+            if (k == 4 || k == 6 || k == 8 || k == 10) rc = sl_strbuf_putc(out, '-');
+            if (!rc) rc = sl_strbuf_printf(out, "%02x", u[k]);
+        }
+        for (int k = 0; k < g->sid[i].n && !rc; k++) {
+            const sl_bl_gtid_iv_t *v = &g->sid[i].iv[k];
+            if (v->end - v->start == 1)
+                rc = sl_strbuf_printf(out, ":%llu", (unsigned long long)v->start);
+            else
+                rc = sl_strbuf_printf(out, ":%llu-%llu", (unsigned long long)v->start,
+                                      (unsigned long long)(v->end - 1));
+        }
+    }
+    return rc ? -SL_ENOMEM : 0;
+}
+
+int sl_bl_gtids_copy(sl_bl_gtids_t *dst, const sl_bl_gtids_t *src)
+{
+    sl_bl_gtids_free(dst);
+    sl_bl_gtids_init(dst, src->mariadb);
+    for (int i = 0; i < src->n; i++) {
+        if (gtids_insert(dst, i)) goto oom;
+        if (src->mariadb) {
+            dst->dom[i] = src->dom[i];
+            continue;
+        }
+        memcpy(dst->sid[i].sid, src->sid[i].sid, 16);
+        for (int k = 0; k < src->sid[i].n; k++)
+            if (sid_add(&dst->sid[i], src->sid[i].iv[k].start, src->sid[i].iv[k].end)) goto oom;
+    }
+    return 0;
+oom:
+    sl_bl_gtids_clear(dst);
+    return -SL_ENOMEM;
+}
+
+bool sl_bl_gtids_equal(const sl_bl_gtids_t *a, const sl_bl_gtids_t *b)
+{
+    if (a->mariadb != b->mariadb || a->n != b->n) return false;
+    for (int i = 0; i < a->n; i++) {
+        if (a->mariadb) {
+            if (a->dom[i].domain != b->dom[i].domain || a->dom[i].server != b->dom[i].server ||
+                a->dom[i].seq != b->dom[i].seq)
+                return false;
+            continue;
+        }
+        if (memcmp(a->sid[i].sid, b->sid[i].sid, 16) || a->sid[i].n != b->sid[i].n) return false;
+        for (int k = 0; k < a->sid[i].n; k++)
+            if (a->sid[i].iv[k].start != b->sid[i].iv[k].start ||
+                a->sid[i].iv[k].end != b->sid[i].iv[k].end)
+                return false;
+    }
+    return true;
 }

@@ -300,4 +300,60 @@ struct sl_strbuf;
 int sl_bl_mysql_gtid_encode(const char *text, size_t n, struct sl_strbuf *out,
                             sl_err_t *err);
 
+/* ---- GTID states (the replication state at a point of the binlog) ----
+ *
+ * MariaDB: the last GTID of each replication domain, as @@gtid_binlog_pos
+ * and BINLOG_GTID_POS() print it ("0-1-42,1-2-7", ascending domain).
+ * MySQL: the executed GTID set, per source UUID the transaction numbers as
+ * ascending disjoint intervals, as @@gtid_executed prints it
+ * ("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42:50", ascending UUID,
+ * lower-case). A stream keeps one and adds each transaction's GTID once
+ * the transaction is whole (mysql_cdc.c: positions of checkpoints).
+ *
+ * Unlike the rest of this file these allocate (malloc: a state lives as
+ * long as a stream and grows with it); free with sl_bl_gtids_free. */
+typedef struct sl_bl_gtid_dom {
+    uint32_t domain, server;
+    uint64_t seq;
+} sl_bl_gtid_dom_t;
+
+typedef struct sl_bl_gtid_iv {
+    uint64_t start, end;       /* [start, end) */
+} sl_bl_gtid_iv_t;
+
+typedef struct sl_bl_gtid_sid {
+    uint8_t sid[16];
+    int n, cap;
+    sl_bl_gtid_iv_t *iv;
+} sl_bl_gtid_sid_t;
+
+typedef struct sl_bl_gtids {
+    bool mariadb;
+    int n, cap;
+    sl_bl_gtid_dom_t *dom;     /* MariaDB: n domains, ascending */
+    sl_bl_gtid_sid_t *sid;     /* MySQL: n UUIDs, ascending */
+} sl_bl_gtids_t;
+
+void sl_bl_gtids_init(sl_bl_gtids_t *g, bool mariadb);
+void sl_bl_gtids_free(sl_bl_gtids_t *g);
+/* Empties g (keeps its flavour). */
+void sl_bl_gtids_clear(sl_bl_gtids_t *g);
+/* Replaces g's contents by the text form of its flavour ("" or only
+ * blanks: empty). -SL_EINVAL with a message naming the bad part (g is
+ * then empty), -SL_ENOMEM. */
+int sl_bl_gtids_parse(sl_bl_gtids_t *g, const char *text, size_t n,
+                      sl_err_t *err);
+/* MySQL: replaces g's contents by a GTID set in the binary form of
+ * PREVIOUS_GTIDS event bodies and COM_BINLOG_DUMP_GTID (see
+ * sl_bl_mysql_gtid_encode). */
+int sl_bl_gtids_decode(sl_bl_gtids_t *g, const uint8_t *p, size_t len,
+                       sl_err_t *err);
+/* Adds one transaction's GTID (of g's flavour; MySQL gno 0 is ignored).
+ * 0 or -SL_ENOMEM. */
+int sl_bl_gtids_add(sl_bl_gtids_t *g, const sl_bl_gtid_t *gtid);
+/* Appends the text form to out. 0 or -SL_ENOMEM. */
+int sl_bl_gtids_format(const sl_bl_gtids_t *g, struct sl_strbuf *out);
+int sl_bl_gtids_copy(sl_bl_gtids_t *dst, const sl_bl_gtids_t *src);
+bool sl_bl_gtids_equal(const sl_bl_gtids_t *a, const sl_bl_gtids_t *b);
+
 #endif

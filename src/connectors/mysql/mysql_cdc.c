@@ -10,8 +10,12 @@
  *   S := SHOW MASTER STATUS; open the binlog stream at S.
  *   for each table, chunk after chunk in primary-key order:
  *     SELECT ... WHERE pk > last ORDER BY pk LIMIT chunk-size  -> buffer
+ *       (in a read view that sees every transaction the stream has read:
+ *       a transaction is in the binlog before its commit is visible, see
+ *       chunk_view)
  *     H := SHOW MASTER STATUS
- *     read the stream up to H: events on keys of this chunk are applied
+ *     read the stream up to H (and to the end of a transaction open
+ *       there): events on keys of this chunk are applied
  *       to the buffer (full row images: applying an event the SELECT
  *       already saw is harmless, so the window starts wherever the stream
  *       is, at or before the SELECT); events on keys of finished chunks
@@ -24,7 +28,7 @@
  * So the changelog is exactly the table's history from the snapshot on, no
  * lock is taken (no FLUSH TABLES WITH READ LOCK, no RELOAD), a chunk holds
  * at most chunk-size rows plus the changes of one chunk's read, and the
- * snapshot resumes at the next chunk (checkpoints, a later issue). Chunks
+ * snapshot resumes at the next chunk (checkpoints, below). Chunks
  * are found by LIMIT, not by MIN/MAX splitting, so the last chunk is as
  * bounded as the others whatever writers add meanwhile.
  *
@@ -42,11 +46,87 @@
  * Memory: everything of the instance is owned by the mycdc_t, freed by
  * close(); per-chunk data in chunk_arena, per-event data in ev_arena, both
  * reset, never freed per row.
+ *
+ * Checkpoints. position() describes the changelog delivered so far:
+ *
+ *   committed    the end of the last whole transaction the stream read
+ *                (file, offset), and skip: how many rows the stream
+ *                emitted after it (the part of the open transaction that
+ *                is out, 0 between transactions); the GTID state at
+ *                committed when known (MariaDB: BINLOG_GTID_POS at the
+ *                stream's start plus each GTID; MySQL: the executed set
+ *                of SHOW MASTER STATUS or PREVIOUS_GTIDS plus each GTID);
+ *   tables       per captured table what the emitted chunks cover: nothing,
+ *                every key up to a boundary (the key column texts of the
+ *                last row of the last finished chunk), or the whole table;
+ *   checks       @@server_id (and MySQL's @@server_uuid), database-name,
+ *                table-name, server-time-zone, the chunk key option, the
+ *                timestamp mode's filter, the key columns of each table.
+ *
+ * Why that is enough: a chunk's +I rows go out in the batch that ends its
+ * window, and the window ends between two transactions (at or after H), so
+ * during the snapshot a batch boundary is at a chunk boundary with skip 0;
+ * there every finished chunk's high watermark is <= committed, so every
+ * later change of a finished key is emitted, of an unread key skipped.
+ * Resuming rebuilds exactly that routing: one finished chunk (closed at
+ * position 0) up to the boundary, done tables done, the next chunk read
+ * after the boundary, and the stream opened at committed - which is at or
+ * before that chunk's SELECT, as DBLog's window start must be. Changes the
+ * dead run had applied to its pending chunk are applied again (the chunk
+ * is read again), its emitted ones are emitted again by the same routing,
+ * and the first `skip` of them are dropped. A batch may end inside a
+ * transaction only in the binlog phase (transactions of more than a batch,
+ * TXN_BATCH_CAP rows) or when the job stops mid-window (the pending chunk
+ * is then not in the position and is read again); the same skip covers
+ * both, and a reconnect inside such a transaction too. In the binlog phase
+ * every change is emitted, so resuming is: open at committed, drop skip
+ * rows. The format (text, so that it is readable in a checkpoint):
+ *
+ *   mysql-cdc-position 1
+ *   phase snapshot|binlog
+ *   binlog "mysql-bin.000003" 1234 <skip>
+ *   gtid mariadb|mysql "<GTID list or set>"          (when known)
+ *   server-id 1
+ *   server-uuid "<uuid>"                             (MySQL)
+ *   time-zone "UTC"
+ *   database-name "<regex>"
+ *   table-name "<regex>"
+ *   chunk-key "<column or empty>"
+ *   timestamp-filter <ms, 0 for none>
+ *   tables <n>
+ *   table "<db>" "<name>" <0|1|2> <chunks> <rows> <npk> "<key col>"... ["<key text>"...]
+ *   end
+ *
+ * Strings are quoted, with '"', '\' and bytes outside printable ASCII
+ * escaped (\", \\, \xNN); a reader of version N reads versions <= N.
+ * Resuming checks the options when the source is built (source_new) and
+ * the server when it starts: the server id, the same tables, the binlog
+ * file still there and long enough, and the GTID state there (MariaDB:
+ * BINLOG_GTID_POS equals the recorded list; MySQL: gtid_executed holds the
+ * recorded set) - each failure says why and that starting without the
+ * checkpoint/savepoint takes a new snapshot. 'scan.startup.mode' and its
+ * options are ignored then (logged), except 'snapshot', which still ends
+ * the source when the snapshot is done.
+ *
+ * Test hooks (environment variables, for tests/integration/
+ * test_mysql_cdc_resume.sh; not for production use):
+ *   SLUICE_TEST_CDC_POSITIONS=FILE   after every batch with rows, appends
+ *                                    "ROWS PHASE HEX\n" to FILE in one
+ *                                    write: the rows returned by next() so
+ *                                    far, snapshot|binlog, and the position
+ *                                    position() reports, in hexadecimal;
+ *   SLUICE_TEST_CDC_RESTORE=HEX      when ctx->restore is NULL, resume from
+ *                                    that position (every mysql-cdc source
+ *                                    of the job: give such jobs one);
+ *   SLUICE_TEST_CDC_BATCH_ROWS=N     batches of at most N rows, and
+ *                                    transactions cut at N rows instead of
+ *                                    TXN_BATCH_CAP (positions inside them).
  */
 #include "connectors/mysql/mysql_cdc.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
@@ -201,6 +281,16 @@ typedef struct captab {
     size_t *lastlen;
     bool has_last;
     uint64_t est_rows, rows_read;
+    /* What the emitted chunks cover, for positions: fin_state 0 nothing,
+     * 1 every key up to fin_last (the key column texts of the last row of
+     * the last finished chunk), 2 the whole table. A pending chunk is not
+     * in it (its rows are not out yet). */
+    int fin_state;
+    char **fin_last;
+    size_t *fin_lastlen;
+    uint64_t fin_rows;
+    int fin_chunks;
+    int chunks_base;           /* chunks of earlier runs (resumed), metrics */
     /* binlog */
     uint64_t table_id;
     bool has_tm;
@@ -208,6 +298,32 @@ typedef struct captab {
     sl_arena_t tm_arena;
     int *bmy;                  /* binlog column -> MySQL column, -1 */
 } captab_t;
+
+/* A position to resume from, decoded (see "positions (checkpoints)"). */
+typedef struct rtab {
+    char *db, *name;
+    int state;                 /* fin_state */
+    int64_t chunks, rows;      /* for metrics */
+    int npk;
+    char **pkcols;             /* key column names in chunk order */
+    char **key;                /* state 1: key column texts */
+    size_t *keylen;
+} rtab_t;
+
+typedef struct rpos {
+    bool snapshot;             /* phase */
+    binpos_t at;               /* committed: end of the last whole transaction */
+    uint64_t skip;             /* rows of the transaction after it already out */
+    bool has_gtid, gtid_mariadb;
+    char *gtid;
+    bool has_server_id;
+    uint32_t server_id;
+    char *server_uuid;         /* MySQL, or NULL */
+    char *tz, *dbre, *tbre, *chunk_key; /* chunk_key "" for none */
+    int64_t ts_filter;
+    int ntabs;
+    rtab_t *tabs;
+} rpos_t;
 
 typedef struct rowent {
     void *key;
@@ -232,7 +348,33 @@ typedef struct mycdc {
     char *spec_gtid;           /* GTID set to start after: MariaDB's list
                                   (0-1-42) or MySQL's (uuid:1-42) */
     bool mariadb;              /* the server is MariaDB (else MySQL) */
+    bool no_snapshot_pos;      /* no Binlog_snapshot_position (chunk_view) */
+    int64_t view_waits;        /* chunk reads that waited for commits */
+    binpos_t need;             /* end of the last transaction on a captured
+                                  table the stream read (chunk_view) */
+    bool need_pend;            /* such a transaction is open */
     char *chunk_key;
+    char *dbre_text, *tbre_text;
+    int64_t ts_filter;         /* timestamp mode: skip changes before (ms) */
+    /* checkpoints */
+    rpos_t *rp;                /* the position to resume from, or NULL */
+    uint64_t skip;             /* rows the stream would emit that are dropped:
+                                  out in an earlier run or batch */
+    uint64_t txn_rows;         /* rows the stream emitted (or dropped) since
+                                  committed: the open transaction's */
+    uint32_t srv_id;           /* the server's @@server_id */
+    char *srv_uuid;            /* MySQL's @@server_uuid */
+    bool has_gtids;            /* gtids is the state at committed */
+    sl_bl_gtids_t gtids;
+    bool has_pend;             /* a transaction's GTID, added at its end */
+    sl_bl_gtid_t pend;
+    sl_strbuf_t posbuf;        /* test hook scratch */
+    sl_strbuf_t gtidbuf;       /* scratch */
+    sl_strbuf_t pos_tail;      /* pos_tail(), valid while pos_tail_ok */
+    bool pos_tail_ok;
+    int test_pos_fd;           /* SLUICE_TEST_CDC_POSITIONS, -1 */
+    int test_batch;            /* SLUICE_TEST_CDC_BATCH_ROWS, 0 */
+    uint64_t rows_out;         /* rows returned by next() */
     /* output */
     int nphys, nmeta;
     const sl_type_t *const *types;
@@ -255,7 +397,6 @@ typedef struct mycdc {
     bool in_txn;
     int txn_mark;              /* rows in the output before this transaction */
     int lost;                  /* reconnections since the last event read */
-    bool txn_split;            /* part of the open transaction went downstream */
     bool started;              /* connected and positioned */
     bool snapshot_done;
     bool ended;
@@ -350,12 +491,15 @@ static int query_row(mycdc_t *c, const char *sql, int n, char out[][256], sl_err
     return 0;
 }
 
-static int master_status(mycdc_t *c, binpos_t *p, sl_err_t *err)
+/* The server's binlog position now; with gtid (MySQL), its executed GTID
+ * set at that position too (the same row of SHOW MASTER STATUS), *has_gtid
+ * set when the server gives one. */
+static int master_status(mycdc_t *c, binpos_t *p, sl_strbuf_t *gtid, bool *has_gtid,
+                         sl_err_t *err)
 {
-    char v[2][256];
-    int rc = query_row(c, "SHOW MASTER STATUS", 2, v, err);
+    int rc = query(c, c->q, "SHOW MASTER STATUS", err);
     if (rc < 0 && mysql_errno(c->q) == 1064) /* MySQL 8.4 dropped it */
-        rc = query_row(c, "SHOW BINARY LOG STATUS", 2, v, err);
+        rc = query(c, c->q, "SHOW BINARY LOG STATUS", err);
     if (rc < 0) {
         unsigned e = mysql_errno(c->q);
         if (e == 1227 || e == 1045)
@@ -366,13 +510,28 @@ static int master_status(mycdc_t *c, binpos_t *p, sl_err_t *err)
                               c->user, c->host, c->port, c->user);
         return rc;
     }
-    if (rc == 1)
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading SHOW MASTER STATUS", err);
+    MYSQL_ROW r = mysql_fetch_row(res);
+    unsigned long *len = r ? mysql_fetch_lengths(res) : NULL;
+    if (!r || !r[0] || !r[1]) {
+        mysql_free_result(res);
         return sl_err_set(err, SL_EIO,
                           "mysql-cdc: the binary log is off on %s:%u: start the server with "
                           "log_bin (and binlog_format=ROW, binlog_row_image=FULL)",
                           c->host, c->port);
-    pos_set_file(p, v[0], strlen(v[0]));
-    p->pos = strtoull(v[1], NULL, 10);
+    }
+    pos_set_file(p, r[0], len[0]);
+    p->pos = strtoull(r[1], NULL, 10);
+    if (gtid && mysql_num_fields(res) >= 5) {
+        sl_strbuf_clear(gtid);
+        if (r[4] && sl_strbuf_append(gtid, r[4], len[4])) {
+            mysql_free_result(res);
+            return oom(err);
+        }
+        *has_gtid = true;
+    }
+    mysql_free_result(res);
     return 0;
 }
 
@@ -588,7 +747,9 @@ static int load_columns(mycdc_t *c, captab_t *t, sl_err_t *err)
     }
     t->last = calloc((size_t)t->npk, sizeof *t->last);
     t->lastlen = calloc((size_t)t->npk, sizeof *t->lastlen);
-    if (!t->last || !t->lastlen) return oom(err);
+    t->fin_last = calloc((size_t)t->npk, sizeof *t->fin_last);
+    t->fin_lastlen = calloc((size_t)t->npk, sizeof *t->fin_lastlen);
+    if (!t->last || !t->lastlen || !t->fin_last || !t->fin_lastlen) return oom(err);
     sl_arena_init(&t->tm_arena, 4096);
     return 0;
 }
@@ -943,6 +1104,10 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
         if (r2) return r2;
         c->cur = *at;
         c->committed = *at;
+        c->txn_rows = 0;
+        c->has_pend = false;
+        c->need = *at;
+        c->need_pend = false;
         sl_bl_format_default(&c->fmt);
         c->fmt.checksum = checksum;
         return 0;
@@ -980,6 +1145,10 @@ static int stream_open(mycdc_t *c, const binpos_t *at, sl_err_t *err)
     }
     c->cur = *at;
     c->committed = *at;
+    c->txn_rows = 0;
+    c->has_pend = false;
+    c->need = *at;
+    c->need_pend = false;
     sl_bl_format_default(&c->fmt);
     c->fmt.checksum = checksum;
     return 0;
@@ -1110,6 +1279,16 @@ static int change(mycdc_t *c, sl_batch_t *out, captab_t *t, int kind, int64_t op
     if (rc) return rc;
     int r = route(c, t, c->kb.buf, c->kb.len);
     if (r == R_SKIP) return 0;
+    if (r == R_EMIT) {
+        /* Counted for positions; dropped when already out (resumed in the
+         * middle of a transaction, or reconnected after part of it went
+         * downstream). */
+        c->txn_rows++;
+        if (c->skip) {
+            c->skip--;
+            return 0;
+        }
+    }
     if ((rc = to_flink(c, t, c->mv, &c->ev_arena, err))) return rc;
     if (r == R_APPLY)
         return chunk_put(c, c->kb.buf, c->kb.len, c->row, sl_row_kind_is_add(kind), err);
@@ -1124,7 +1303,8 @@ static int on_rows(mycdc_t *c, sl_batch_t *out, const sl_bl_header_t *h, const u
     if (rc) return rc;
     captab_t *t = tab_by_id(c, r.table_id);
     if (!t) return 0;
-    if (c->mode == MODE_TIMESTAMP && (int64_t)h->timestamp * 1000 < c->ts_millis) return 0;
+    c->need_pend = true;
+    if (c->ts_filter && (int64_t)h->timestamp * 1000 < c->ts_filter) return 0;
     int64_t op_ms = (int64_t)h->timestamp * 1000;
     c->last_event_ms = op_ms;
     if (r.ncols != (uint32_t)t->tm.ncols)
@@ -1192,19 +1372,18 @@ static void on_ddl(mycdc_t *c, const sl_bl_query_t *q)
 
 /* The binlog connection broke: drop the rows of the unfinished
  * transaction from the batch, reopen the stream at the end of the last
- * whole transaction with backoff (each attempt logged), and go on. */
+ * whole transaction with backoff (each attempt logged), and go on; rows
+ * of the transaction that went downstream in earlier batches (a
+ * transaction bigger than a batch) are skipped when they come again. */
 static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why, sl_err_t *err)
 {
-    if (c->txn_split)
-        return sl_err_set(err, SL_EIO,
-                          "mysql-cdc: binlog stream from %s:%u lost at %s:%llu inside a "
-                          "transaction of more than %d rows, part of which went downstream: %s",
-                          c->host, c->port, c->cur.file, (unsigned long long)c->cur.pos,
-                          TXN_BATCH_CAP, why);
-    if (c->in_txn && out->nrows > c->txn_mark) {
+    if (c->in_txn) {
+        int in_batch = out->nrows > c->txn_mark ? out->nrows - c->txn_mark : 0;
         /* sl_batch has no truncate: the rows past the mark are forgotten
          * by rewinding the count (their arena bytes stay until reset). */
-        out->nrows = c->txn_mark;
+        out->nrows -= in_batch;
+        c->skip += c->txn_rows - (uint64_t)in_batch;
+        c->txn_rows = 0;
     }
     SL_LOG_WARN("mysql-cdc: binlog stream from %s:%u lost at %s:%llu (%s); reconnecting from "
                 "%s:%llu",
@@ -1259,6 +1438,37 @@ static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why, sl_err_t *err
                       attempts, why);
 }
 
+/* The stream is between transactions: the position of checkpoints moves
+ * here, and the GTID of the transaction that ended joins the state. */
+static int commit_point(mycdc_t *c, sl_err_t *err)
+{
+    c->committed = c->cur;
+    c->txn_rows = 0;
+    if (c->need_pend) {
+        c->need = c->cur;
+        c->need_pend = false;
+    }
+    if (c->has_pend) {
+        c->has_pend = false;
+        if (c->has_gtids && sl_bl_gtids_add(&c->gtids, &c->pend)) return oom(err);
+    }
+    return 0;
+}
+
+/* A transaction ends: rows still to skip mean the binlog is not the one
+ * the position (or the stream before a reconnect) saw. */
+static int txn_end(mycdc_t *c, sl_err_t *err)
+{
+    if (!c->skip) return 0;
+    return sl_err_set(err, SL_EIO,
+                      "mysql-cdc: the transaction at %s:%llu on %s:%u has %llu row(s) fewer for "
+                      "the captured tables than were delivered from it before: the binlog "
+                      "differs from the one the position was taken from; start the job without "
+                      "the checkpoint/savepoint (a fresh state) to take a new snapshot",
+                      c->committed.file, (unsigned long long)c->committed.pos, c->host, c->port,
+                      (unsigned long long)c->skip);
+}
+
 /* Reads and handles one event. */
 static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
 {
@@ -1300,8 +1510,7 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
         if ((rc = sl_bl_rotate_parse(&c->fmt, body, blen, &r, err))) return rc;
         pos_set_file(&c->cur, r.file, r.file_len);
         c->cur.pos = r.pos;
-        if (!c->in_txn) c->committed = c->cur;
-        return 0;
+        return c->in_txn ? 0 : commit_point(c, err);
     }
     case SL_BL_TABLE_MAP:
         rc = on_table_map(c, body, blen, err);
@@ -1317,21 +1526,35 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
         rc = on_rows(c, out, &h, body, blen, err);
         sl_arena_reset(&c->ev_arena);
         return rc;
-    case SL_BL_MARIADB_GTID: {
+    case SL_BL_MARIADB_GTID:
+    case SL_BL_MYSQL_GTID: {
         sl_bl_gtid_t g;
         if ((rc = sl_bl_gtid_parse(&c->fmt, &h, body, blen, &g, err))) return rc;
-        c->in_txn = !(g.flags & SL_BL_GTID_STANDALONE);
+        c->in_txn = h.type == SL_BL_MYSQL_GTID || !(g.flags & SL_BL_GTID_STANDALONE);
         c->txn_mark = out->nrows;
+        /* Joins the GTID state once the transaction is whole. */
+        c->pend = g;
+        c->has_pend = true;
         break;
     }
-    case SL_BL_MYSQL_GTID:
     case SL_BL_MYSQL_ANONYMOUS_GTID:
         c->in_txn = true;
         c->txn_mark = out->nrows;
         break;
+    case SL_BL_MYSQL_PREVIOUS_GTIDS:
+        /* The GTID set before this file: the state here when the stream
+         * reads the file from its start (not for an event sent ahead of
+         * a position inside the file). */
+        if (!c->mariadb && !c->in_txn && h.log_pos >= h.event_size &&
+            h.log_pos - h.event_size == c->cur.pos) {
+            sl_err_t e2;
+            c->has_gtids = sl_bl_gtids_decode(&c->gtids, body, blen, &e2) == 0;
+            if (!c->has_gtids) SL_LOG_DEBUG("mysql-cdc: PREVIOUS_GTIDS not read: %s", e2.msg);
+        }
+        break;
     case SL_BL_XID:
+        if ((rc = txn_end(c, err))) return rc;
         c->in_txn = false;
-        c->txn_split = false;
         break;
     case SL_BL_QUERY: {
         sl_bl_query_t q;
@@ -1342,8 +1565,8 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
         } else {
             /* COMMIT, or DDL (which commits implicitly). */
             if (!(q.sql_len == 6 && !strncasecmp(q.sql, "COMMIT", 6))) on_ddl(c, &q);
+            if ((rc = txn_end(c, err))) return rc;
             c->in_txn = false;
-            c->txn_split = false;
         }
         break;
     }
@@ -1352,8 +1575,7 @@ static int stream_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     }
     if (rc) return rc;
     if (h.log_pos && !(h.flags & 0x20 /* artificial */)) c->cur.pos = h.log_pos;
-    if (!c->in_txn) c->committed = c->cur;
-    return 0;
+    return c->in_txn ? 0 : commit_point(c, err);
 }
 
 /* ---- snapshot ---- */
@@ -1439,13 +1661,78 @@ static int build_chunk_sql(mycdc_t *c, captab_t *t)
     return s->buf ? 0 : -1;
 }
 
+/* START TRANSACTION WITH CONSISTENT SNAPSHOT and the binlog position it
+ * corresponds to (MariaDB's Binlog_snapshot_file/_position: the end of the
+ * last transaction the view sees, taken in commit order). 0 with *sp set;
+ * 1 when the server does not tell (MySQL: c->no_snapshot_pos is set and
+ * the transaction committed); <0 on errors. */
+static int open_view(mycdc_t *c, binpos_t *sp, sl_err_t *err)
+{
+    int rc = query(c, c->q, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", err);
+    if (rc) return rc;
+    if ((rc = query(c, c->q, "SHOW STATUS LIKE 'binlog_snapshot_%'", err))) return rc;
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading the snapshot's binlog position", err);
+    memset(sp, 0, sizeof *sp);
+    int have = 0;
+    MYSQL_ROW r;
+    while ((r = mysql_fetch_row(res))) {
+        if (!r[0] || !r[1]) continue;
+        if (!strcasecmp(r[0], "Binlog_snapshot_file") && r[1][0]) {
+            pos_set_file(sp, r[1], strlen(r[1]));
+            have |= 1;
+        } else if (!strcasecmp(r[0], "Binlog_snapshot_position")) {
+            sp->pos = strtoull(r[1], NULL, 10);
+            have |= 2;
+        }
+    }
+    mysql_free_result(res);
+    if (have == 3) return 0;
+    c->no_snapshot_pos = true;
+    rc = query(c, c->q, "COMMIT", err);
+    return rc ? rc : 1;
+}
+
+/* Opens the read view of a chunk's SELECT so that it sees every
+ * transaction on the captured tables the stream has read (c->need: the
+ * end of the last one). The server writes a transaction to the binlog
+ * (and may send it to the stream) before its storage engine commit makes
+ * it visible; a change the stream routed as "not read yet" for a key of
+ * this chunk, still invisible to the SELECT, would be lost. The view is
+ * taken again until its binlog position reaches c->need (microseconds:
+ * the commit is under way). Servers that do not tell a view's position
+ * (MySQL) read without the check - a documented limitation: a commit
+ * slower than a chunk's window can be missed there. */
+static int chunk_view(mycdc_t *c, sl_err_t *err)
+{
+    if (c->no_snapshot_pos) return 0;
+    for (int attempt = 0;; attempt++) {
+        binpos_t sp;
+        int rc = open_view(c, &sp, err);
+        if (rc) return rc < 0 ? rc : 0;
+        if (pos_cmp(&sp, &c->need) >= 0) return 0;
+        if ((rc = query(c, c->q, "COMMIT", err))) return rc;
+        c->view_waits++;
+        if (attempt >= 10000)
+            return sl_err_set(err, SL_EIO,
+                              "mysql-cdc: %s:%u: the transaction ending at binlog %s:%llu did "
+                              "not become visible to a snapshot (it stays at %s:%llu)",
+                              c->host, c->port, c->need.file, (unsigned long long)c->need.pos,
+                              sp.file, (unsigned long long)sp.pos);
+        if (atomic_load(&c->stop)) return sl_err_set(err, SL_EIO, "stopped");
+        struct timespec ts = {0, attempt < 10 ? 20000L : 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Reads one chunk of table t into the chunk buffer and appends its chunk
  * (pending). */
 static int read_chunk(mycdc_t *c, captab_t *t, sl_err_t *err)
 {
     if (build_chunk_sql(c, t)) return oom(err);
-    int rc = query(c, c->q, sl_strbuf_cstr(&c->sql), err);
+    int rc = chunk_view(c, err);
     if (rc) return rc;
+    if ((rc = query(c, c->q, sl_strbuf_cstr(&c->sql), err))) return rc;
     MYSQL_RES *res = mysql_use_result(c->q);
     if (!res) return my_fail(c, c->q, "reading a snapshot chunk", err);
     if ((rc = ensure_mv(c, t->ncols + 1, err))) {
@@ -1487,6 +1774,8 @@ static int read_chunk(mycdc_t *c, captab_t *t, sl_err_t *err)
     }
     if (!rc && mysql_errno(c->q)) rc = my_fail(c, c->q, "reading a snapshot chunk", err);
     mysql_free_result(res);
+    /* (the read-only transaction ends with the next chunk's START
+     * TRANSACTION, or the snapshot's end: one round trip less) */
     if (rc) return rc;
     if (t->nchunks == t->capchunks) {
         int cap = t->capchunks ? 2 * t->capchunks : 16;
@@ -1521,6 +1810,8 @@ static void chunk_reset(mycdc_t *c)
     c->pending_tab = -1;
 }
 
+static int copy_texts(char **dst, size_t *dlen, char *const *src, const size_t *slen, int n);
+
 /* Emits the reconciled chunk and closes it at high. */
 static int finish_chunk(mycdc_t *c, sl_batch_t *out, const binpos_t *high, sl_err_t *err)
 {
@@ -1533,11 +1824,21 @@ static int finish_chunk(mycdc_t *c, sl_batch_t *out, const binpos_t *high, sl_er
     chunk_t *ch = &t->chunks[t->nchunks - 1];
     ch->pending = false;
     ch->high = *high;
+    /* The rows are out: positions from now on cover the chunk. */
+    c->pos_tail_ok = false;
+    t->fin_rows = t->rows_read;
+    t->fin_chunks = t->nchunks;
+    if (ch->inf) {
+        t->fin_state = 2;
+    } else {
+        t->fin_state = 1;
+        if (copy_texts(t->fin_last, t->fin_lastlen, t->last, t->lastlen, t->npk)) return oom(err);
+    }
     if (ch->inf) {
         t->state = 2;
         t->max_high = *high;
         SL_LOG_INFO("mysql-cdc: snapshot of %s.%s done: %llu rows in %d chunks", t->db, t->name,
-                    (unsigned long long)t->rows_read, t->nchunks);
+                    (unsigned long long)t->rows_read, t->chunks_base + t->nchunks);
     } else if (t->nchunks % 50 == 0) {
         uint64_t total = t->est_rows / (uint64_t)c->chunk_size + 1;
         SL_LOG_INFO("mysql-cdc: snapshot of %s.%s: %d chunks of about %llu, %llu rows read "
@@ -1555,6 +1856,14 @@ static int snapshot_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     while (c->cur_tab < c->ntabs && c->tabs[c->cur_tab].state == 2) c->cur_tab++;
     if (c->cur_tab >= c->ntabs) {
         c->snapshot_done = true;
+        if (!c->no_snapshot_pos) {
+            int rc = query(c, c->q, "COMMIT", err); /* the last chunk's read view */
+            if (rc) return rc;
+        }
+        if (c->view_waits)
+            SL_LOG_INFO("mysql-cdc: %lld chunk read(s) waited for transactions of the binlog to "
+                        "become visible",
+                        (long long)c->view_waits);
         if (c->mode == MODE_SNAPSHOT)
             SL_LOG_INFO("mysql-cdc: snapshot of %d table(s) done; the source ends "
                         "('scan.startup.mode' = 'snapshot')",
@@ -1569,12 +1878,15 @@ static int snapshot_step(mycdc_t *c, sl_batch_t *out, sl_err_t *err)
     int rc = read_chunk(c, t, err);
     if (rc) return rc;
     binpos_t high;
-    if ((rc = master_status(c, &high, err))) return rc;
-    while (pos_cmp(&c->cur, &high) < 0) {
+    if ((rc = master_status(c, &high, NULL, NULL, err))) return rc;
+    /* H is between transactions; the window also ends between two, so
+     * that a batch never ends inside one during the snapshot. */
+    while (pos_cmp(&c->cur, &high) < 0 || c->in_txn) {
         if (atomic_load(&c->stop)) return 0;
         if ((rc = stream_step(c, out, err))) return rc;
     }
-    return finish_chunk(c, out, &high, err);
+    binpos_t end = c->cur; /* H, or the end of the transaction open at H */
+    return finish_chunk(c, out, &end, err);
 }
 
 /* domain-server-sequence[,...] */
@@ -1595,7 +1907,694 @@ static bool mariadb_gtid_list(const char *p)
     return ok;
 }
 
+/* ---- positions (checkpoints) ----
+ *
+ * position() describes the changelog delivered so far; see the file
+ * header for the format and why resuming from it is exact. */
+
+#define POS_MAGIC "mysql-cdc-position"
+#define POS_VERSION 1
+
+/* A quoted string: printable ASCII as is but '"' and '\' escaped, every
+ * other byte as \xNN. */
+static int put_q(sl_strbuf_t *sb, const char *s, size_t n)
+{
+    if (sl_strbuf_putc(sb, ' ') || sl_strbuf_putc(sb, '"')) return -SL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int rc;
+        if (ch == '"' || ch == '\\') rc = sl_strbuf_putc(sb, '\\') || sl_strbuf_putc(sb, (char)ch);
+        else if (ch < 0x20 || ch >= 0x7f) rc = sl_strbuf_printf(sb, "\\x%02x", ch);
+        else rc = sl_strbuf_putc(sb, (char)ch);
+        if (rc) return -SL_ENOMEM;
+    }
+    return sl_strbuf_putc(sb, '"') ? -SL_ENOMEM : 0;
+}
+
+static int put_qs(sl_strbuf_t *sb, const char *s)
+{
+    return put_q(sb, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* True while some table has rows the snapshot has not emitted. */
+static bool pos_snapshotting(const mycdc_t *c)
+{
+    for (int i = 0; i < c->ntabs; i++)
+        if (c->tabs[i].fin_state != 2) return true;
+    return false;
+}
+
+/* The part of a position after the binlog and GTID lines: what changes
+ * only when a chunk finishes (cached in c->pos_tail, rebuilt when
+ * c->pos_tail_ok is cleared), so that a position per batch costs little
+ * even with many tables. */
+static int pos_tail(mycdc_t *c, sl_strbuf_t *out)
+{
+#define P(x) do { if (x) return -SL_ENOMEM; } while (0)
+    P(sl_strbuf_printf(out, "server-id %u\n", c->srv_id));
+    if (c->srv_uuid) {
+        P(sl_strbuf_puts(out, "server-uuid"));
+        P(put_qs(out, c->srv_uuid));
+        P(sl_strbuf_putc(out, '\n'));
+    }
+    P(sl_strbuf_puts(out, "time-zone"));
+    P(put_qs(out, c->tz));
+    P(sl_strbuf_puts(out, "\ndatabase-name"));
+    P(put_qs(out, c->dbre_text));
+    P(sl_strbuf_puts(out, "\ntable-name"));
+    P(put_qs(out, c->tbre_text));
+    P(sl_strbuf_puts(out, "\nchunk-key"));
+    P(put_qs(out, c->chunk_key));
+    P(sl_strbuf_printf(out, "\ntimestamp-filter %lld\ntables %d\n", (long long)c->ts_filter,
+                       c->ntabs));
+    for (int i = 0; i < c->ntabs; i++) {
+        const captab_t *t = &c->tabs[i];
+        P(sl_strbuf_puts(out, "table"));
+        P(put_qs(out, t->db));
+        P(put_qs(out, t->name));
+        P(sl_strbuf_printf(out, " %d %d %llu %d", t->fin_state, t->chunks_base + t->fin_chunks,
+                           (unsigned long long)t->fin_rows, t->npk));
+        for (int k = 0; k < t->npk; k++) P(put_qs(out, t->cols[t->pk[k]].name));
+        if (t->fin_state == 1)
+            for (int k = 0; k < t->npk; k++) P(put_q(out, t->fin_last[k], t->fin_lastlen[k]));
+        P(sl_strbuf_putc(out, '\n'));
+    }
+    P(sl_strbuf_puts(out, "end\n"));
+    return 0;
+}
+
+/* Appends the position after the rows delivered so far. */
+static int pos_encode(mycdc_t *c, sl_strbuf_t *out)
+{
+    bool snap = pos_snapshotting(c);
+    P(sl_strbuf_printf(out, POS_MAGIC " %d\nphase %s\nbinlog", POS_VERSION,
+                       snap ? "snapshot" : "binlog"));
+    P(put_qs(out, c->committed.file));
+    P(sl_strbuf_printf(out, " %llu %llu\n", (unsigned long long)c->committed.pos,
+                       (unsigned long long)c->txn_rows));
+    if (c->has_gtids) {
+        sl_strbuf_clear(&c->gtidbuf);
+        P(sl_bl_gtids_format(&c->gtids, &c->gtidbuf));
+        P(sl_strbuf_printf(out, "gtid %s", c->gtids.mariadb ? "mariadb" : "mysql"));
+        P(put_q(out, sl_strbuf_cstr(&c->gtidbuf), c->gtidbuf.len));
+        P(sl_strbuf_putc(out, '\n'));
+    }
+    if (!c->pos_tail_ok) {
+        sl_strbuf_clear(&c->pos_tail);
+        P(pos_tail(c, &c->pos_tail));
+        c->pos_tail_ok = true;
+    }
+    P(sl_strbuf_append(out, c->pos_tail.buf, c->pos_tail.len));
+    return 0;
+#undef P
+}
+
+static void rpos_free(rpos_t *rp)
+{
+    if (!rp) return;
+    for (int i = 0; i < rp->ntabs; i++) {
+        rtab_t *t = &rp->tabs[i];
+        for (int k = 0; k < t->npk; k++) {
+            if (t->pkcols) free(t->pkcols[k]);
+            if (t->key) free(t->key[k]);
+        }
+        free(t->pkcols);
+        free(t->key);
+        free(t->keylen);
+        free(t->db);
+        free(t->name);
+    }
+    free(rp->tabs);
+    free(rp->gtid);
+    free(rp->server_uuid);
+    free(rp->tz);
+    free(rp->dbre);
+    free(rp->tbre);
+    free(rp->chunk_key);
+    free(rp);
+}
+
+/* The position's reader: one token at a time, every read bounds-checked. */
+typedef struct prd {
+    const char *p, *end;
+    int line;
+    bool oom;
+} prd_t;
+
+/* " " then a bare word (no blank, quote or newline) into buf. */
+static bool rd_word(prd_t *r, bool lead, char *buf, size_t cap)
+{
+    if (lead) {
+        if (r->p >= r->end || *r->p != ' ') return false;
+        r->p++;
+    }
+    size_t n = 0;
+    while (r->p < r->end && *r->p != ' ' && *r->p != '\n' && *r->p != '"') {
+        if (n + 1 >= cap) return false;
+        buf[n++] = *r->p++;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+static bool rd_u64(prd_t *r, uint64_t *v)
+{
+    char w[24];
+    if (!rd_word(r, true, w, sizeof w)) return false;
+    uint64_t x = 0;
+    for (const char *s = w; *s; s++) {
+        if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return false;
+        x = x * 10 + (uint64_t)(*s - '0');
+    }
+    *v = x;
+    return true;
+}
+
+static bool rd_int(prd_t *r, int64_t lo, int64_t hi, int64_t *v)
+{
+    uint64_t x;
+    if (!rd_u64(r, &x) || x > (uint64_t)hi || (int64_t)x < lo) return false;
+    *v = (int64_t)x;
+    return true;
+}
+
+static int hexdig(int ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* " " then a quoted string, unescaped into a new NUL-terminated copy. */
+static bool rd_str(prd_t *r, char **out, size_t *len)
+{
+    if (r->end - r->p < 2 || r->p[0] != ' ' || r->p[1] != '"') return false;
+    r->p += 2;
+    sl_strbuf_t sb = SL_STRBUF_INIT;
+    bool ok = false;
+    while (r->p < r->end && *r->p != '\n') {
+        char ch = *r->p++;
+        if (ch == '"') {
+            ok = true;
+            break;
+        }
+        if (ch == '\\') {
+            if (r->p >= r->end) break;
+            char e = *r->p++;
+            if (e == 'x') {
+                if (r->end - r->p < 2) break;
+                int a = hexdig((unsigned char)r->p[0]), b = hexdig((unsigned char)r->p[1]);
+                if (a < 0 || b < 0) break;
+                ch = (char)(a << 4 | b);
+                r->p += 2;
+            } else if (e == '"' || e == '\\') {
+                ch = e;
+            } else {
+                break;
+            }
+        }
+        if (sl_strbuf_putc(&sb, ch)) {
+            r->oom = true;
+            break;
+        }
+    }
+    char *cp = ok ? malloc(sb.len + 1) : NULL;
+    if (ok && !cp) r->oom = true;
+    if (cp) {
+        if (sb.len) memcpy(cp, sb.buf, sb.len);
+        cp[sb.len] = '\0';
+        if (len) *len = sb.len;
+        *out = cp;
+    }
+    sl_strbuf_destroy(&sb);
+    return cp != NULL;
+}
+
+static bool rd_eol(prd_t *r)
+{
+    if (r->p >= r->end || *r->p != '\n') return false;
+    r->p++;
+    r->line++;
+    return true;
+}
+
+/* Decodes a position (bytes of pos_encode) into rp (fields allocated).
+ * Checks its form only; what it must agree with is checked by
+ * pos_check_options (options) and restore_start (the server). */
+static int pos_decode(const void *buf, size_t len, rpos_t *rp, sl_err_t *err)
+{
+    prd_t r = {(const char *)buf, (const char *)buf + len, 1, false};
+    char key[32], w[32];
+    int64_t version = 0, v = 0;
+    bool have_phase = false, have_binlog = false, have_tables = false, ended = false;
+    bool have_tz = false, have_db = false, have_tb = false, have_ck = false;
+    if (!rd_word(&r, false, key, sizeof key) || strcmp(key, POS_MAGIC)) {
+        char head[24];
+        size_t n = len < 20 ? len : 20;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = ((const unsigned char *)buf)[i];
+            head[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+        }
+        head[n] = '\0';
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: the position to resume from is not a mysql-cdc position "
+                          "(%zu bytes starting \"%s\"): was it taken from another source?",
+                          len, head);
+    }
+    if (!rd_int(&r, 1, 1000000, &version) || !rd_eol(&r)) goto bad;
+    if (version > POS_VERSION)
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: the position to resume from has version %lld, written by "
+                          "a newer sluice (this one reads version %d): resume with that version",
+                          (long long)version, POS_VERSION);
+    while (!ended) {
+        if (!rd_word(&r, false, key, sizeof key)) goto bad;
+        if (!strcmp(key, "phase")) {
+            if (!rd_word(&r, true, w, sizeof w)) goto bad;
+            if (!strcmp(w, "snapshot")) rp->snapshot = true;
+            else if (strcmp(w, "binlog")) goto bad;
+            have_phase = true;
+        } else if (!strcmp(key, "binlog")) {
+            char *f = NULL;
+            size_t fl = 0;
+            uint64_t pos, skip;
+            if (!rd_str(&r, &f, &fl)) goto bad;
+            pos_set_file(&rp->at, f, fl);
+            free(f);
+            if (fl >= sizeof rp->at.file || !rd_u64(&r, &pos) || !rd_u64(&r, &skip)) goto bad;
+            rp->at.pos = pos;
+            rp->skip = skip;
+            have_binlog = true;
+        } else if (!strcmp(key, "gtid")) {
+            if (rp->gtid || !rd_word(&r, true, w, sizeof w)) goto bad;
+            rp->gtid_mariadb = !strcmp(w, "mariadb");
+            if (!rp->gtid_mariadb && strcmp(w, "mysql")) goto bad;
+            if (!rd_str(&r, &rp->gtid, NULL)) goto bad;
+            rp->has_gtid = true;
+        } else if (!strcmp(key, "server-id")) {
+            if (!rd_int(&r, 0, UINT32_MAX, &v)) goto bad;
+            rp->server_id = (uint32_t)v;
+            rp->has_server_id = true;
+        } else if (!strcmp(key, "server-uuid")) {
+            if (rp->server_uuid || !rd_str(&r, &rp->server_uuid, NULL)) goto bad;
+        } else if (!strcmp(key, "time-zone")) {
+            if (have_tz || !rd_str(&r, &rp->tz, NULL)) goto bad;
+            have_tz = true;
+        } else if (!strcmp(key, "database-name")) {
+            if (have_db || !rd_str(&r, &rp->dbre, NULL)) goto bad;
+            have_db = true;
+        } else if (!strcmp(key, "table-name")) {
+            if (have_tb || !rd_str(&r, &rp->tbre, NULL)) goto bad;
+            have_tb = true;
+        } else if (!strcmp(key, "chunk-key")) {
+            if (have_ck || !rd_str(&r, &rp->chunk_key, NULL)) goto bad;
+            have_ck = true;
+        } else if (!strcmp(key, "timestamp-filter")) {
+            if (!rd_int(&r, 0, INT64_MAX, &rp->ts_filter)) goto bad;
+        } else if (!strcmp(key, "tables")) {
+            if (have_tables || !rd_int(&r, 1, 1000000, &v) || !rd_eol(&r)) goto bad;
+            have_tables = true;
+            rp->tabs = calloc((size_t)v, sizeof *rp->tabs);
+            if (!rp->tabs) return oom(err);
+            for (int i = 0; i < v; i++) {
+                rtab_t *t = &rp->tabs[i];
+                int64_t st, npk;
+                if (!rd_word(&r, false, key, sizeof key) || strcmp(key, "table")) goto bad;
+                rp->ntabs++;
+                if (!rd_str(&r, &t->db, NULL) || !rd_str(&r, &t->name, NULL) ||
+                    !rd_int(&r, 0, 2, &st) || !rd_int(&r, 0, INT32_MAX, &t->chunks) ||
+                    !rd_int(&r, 0, INT64_MAX, &t->rows) || !rd_int(&r, 1, 4096, &npk))
+                    goto bad;
+                t->state = (int)st;
+                t->pkcols = calloc((size_t)npk, sizeof *t->pkcols);
+                t->key = calloc((size_t)npk, sizeof *t->key);
+                t->keylen = calloc((size_t)npk, sizeof *t->keylen);
+                if (!t->pkcols || !t->key || !t->keylen) return oom(err);
+                t->npk = (int)npk;
+                for (int k = 0; k < t->npk; k++)
+                    if (!rd_str(&r, &t->pkcols[k], NULL)) goto bad;
+                if (t->state == 1)
+                    for (int k = 0; k < t->npk; k++)
+                        if (!rd_str(&r, &t->key[k], &t->keylen[k])) goto bad;
+                if (!rd_eol(&r)) goto bad;
+            }
+            continue;
+        } else if (!strcmp(key, "end")) {
+            ended = true;
+        } else {
+            goto bad;
+        }
+        if (!rd_eol(&r)) goto bad;
+    }
+    if (r.p != r.end) goto bad;
+    if (!have_phase || !have_binlog || !have_tables || !have_tz || !have_db || !have_tb ||
+        !have_ck || !rp->has_server_id) {
+        r.line = 0;
+        goto bad;
+    }
+    return 0;
+bad:
+    if (r.oom) return oom(err);
+    if (r.line == 0)
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: the position to resume from is not valid: a field is "
+                          "missing");
+    return sl_err_set(err, SL_EINVAL,
+                      "mysql-cdc: the position to resume from is not valid (line %d is "
+                      "malformed or truncated)",
+                      r.line);
+}
+
+/* What the position says against the table's options. */
+static int pos_check_options(mycdc_t *c, const sl_conn_ctx_t *ctx, sl_err_t *err)
+{
+    const rpos_t *rp = c->rp;
+    const char *what = NULL, *was = NULL, *now = NULL;
+    if (strcmp(rp->dbre, c->dbre_text)) what = "database-name", was = rp->dbre, now = c->dbre_text;
+    else if (strcmp(rp->tbre, c->tbre_text)) what = "table-name", was = rp->tbre, now = c->tbre_text;
+    else if (strcmp(rp->tz, c->tz))
+        what = "server-time-zone", was = rp->tz, now = c->tz;
+    else if (rp->snapshot && strcmp(rp->chunk_key, c->chunk_key ? c->chunk_key : ""))
+        what = "scan.incremental.snapshot.chunk.key-column", was = rp->chunk_key,
+        now = c->chunk_key ? c->chunk_key : "";
+    if (what)
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: table '%s' cannot resume from the position of the "
+                          "checkpoint or savepoint: it was taken with '%s' = '%s', the table "
+                          "now has '%s'; restore with the options it was taken with, or start "
+                          "the job without the checkpoint/savepoint (a fresh state) to take a "
+                          "new snapshot",
+                          ctx->table, what, was, now);
+    const sl_optval_t *mode = sl_options_get(ctx->opts, "scan.startup.mode");
+    SL_LOG_INFO("mysql-cdc: table '%s' resumes from the position of the checkpoint or savepoint "
+                "(%s phase, binlog %s:%llu, %llu row(s) of the transaction there already out); "
+                "'scan.startup.mode' ('%s') and its options are ignored",
+                ctx->table, rp->snapshot ? "snapshot" : "binlog", rp->at.file,
+                (unsigned long long)rp->at.pos, (unsigned long long)rp->skip,
+                mode ? mode->text : "initial");
+    return 0;
+}
+
+/* The order-preserving key of key column texts (as a chunk's SELECT
+ * returned them) into c->kb. */
+static int key_from_texts(mycdc_t *c, const captab_t *t, char *const *txt, const size_t *len,
+                          sl_err_t *err)
+{
+    int rc = ensure_mv(c, t->ncols + 1, err);
+    if (rc) return rc;
+    sl_strbuf_clear(&c->kb);
+    for (int j = 0; j < t->npk; j++) {
+        const sl_mycol_t *col = &t->cols[t->pk[j]];
+        sl_myval_t v;
+        memset(&v, 0, sizeof v);
+        if ((rc = sl_myval_from_text(col, txt[j], len[j], &v, err))) return rc;
+        if ((rc = key_part(c, col, &v, &c->kb, err))) return rc;
+    }
+    if (!c->kb.buf && sl_strbuf_reserve(&c->kb, 1)) return oom(err);
+    return 0;
+}
+
+/* Copies n key texts (src may equal neither dst). */
+static int copy_texts(char **dst, size_t *dlen, char *const *src, const size_t *slen, int n)
+{
+    for (int j = 0; j < n; j++) {
+        char *cp = realloc(dst[j], slen[j] + 1);
+        if (!cp) return -SL_ENOMEM;
+        memcpy(cp, src[j], slen[j]);
+        cp[slen[j]] = '\0';
+        dst[j] = cp;
+        dlen[j] = slen[j];
+    }
+    return 0;
+}
+
+/* The binlog file of the position must still be on the server, and hold
+ * the position: a clear error otherwise (purged, reset, another server). */
+static int check_binlog_file(mycdc_t *c, sl_err_t *err)
+{
+    const rpos_t *rp = c->rp;
+    int rc = query(c, c->q, "SHOW BINARY LOGS", err);
+    if (rc) return rc;
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "listing binary logs", err);
+    char first[128] = "", last[128] = "";
+    bool found = false;
+    uint64_t size = 0;
+    MYSQL_ROW r;
+    while ((r = mysql_fetch_row(res))) {
+        if (!r[0]) continue;
+        if (!first[0]) snprintf(first, sizeof first, "%s", r[0]);
+        snprintf(last, sizeof last, "%s", r[0]);
+        if (!strcmp(r[0], rp->at.file)) {
+            found = true;
+            size = r[1] ? strtoull(r[1], NULL, 10) : 0;
+        }
+    }
+    mysql_free_result(res);
+    if (!found)
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: cannot resume table '%s' at binlog position %s:%llu of the "
+                          "checkpoint or savepoint: %s:%u no longer has the binlog file %s "
+                          "(purged? its binlog files are %s to %s), so the changes since that "
+                          "position are gone; start the job without the checkpoint/savepoint (a "
+                          "fresh state) to take a new snapshot ('scan.startup.mode' = 'initial')",
+                          c->table_label, rp->at.file, (unsigned long long)rp->at.pos, c->host,
+                          c->port, rp->at.file, first[0] ? first : "-", last[0] ? last : "-");
+    if (size && rp->at.pos > size)
+        return sl_err_set(err, SL_EIO,
+                          "mysql-cdc: cannot resume table '%s' at binlog position %s:%llu of the "
+                          "checkpoint or savepoint: %s on %s:%u has only %llu bytes (the binlog "
+                          "was reset, or this is another server); start the job without the "
+                          "checkpoint/savepoint (a fresh state) to take a new snapshot",
+                          c->table_label, rp->at.file, (unsigned long long)rp->at.pos,
+                          rp->at.file, c->host, c->port, (unsigned long long)size);
+    if (!rp->has_gtid || !rp->gtid[0]) return 0;
+    /* The GTID state there must be the one the position recorded. */
+    sl_strbuf_clear(&c->sql);
+    if (c->mariadb) {
+        sl_strbuf_puts(&c->sql, "SELECT BINLOG_GTID_POS(");
+        escape_lit(c, &c->sql, rp->at.file);
+        sl_strbuf_printf(&c->sql, ", %llu)", (unsigned long long)rp->at.pos);
+    } else {
+        sl_strbuf_puts(&c->sql, "SELECT GTID_SUBSET(");
+        escape_lit(c, &c->sql, rp->gtid);
+        sl_strbuf_puts(&c->sql, ", @@GLOBAL.gtid_executed)");
+    }
+    if (!c->sql.buf) return oom(err);
+    if ((rc = query(c, c->q, c->sql.buf, err))) return rc;
+    res = mysql_store_result(c->q);
+    if (!res) return my_fail(c, c->q, "reading the GTID state", err);
+    r = mysql_fetch_row(res);
+    char *got = r && r[0] ? strdup(r[0]) : NULL;
+    bool null = !r || !r[0];
+    mysql_free_result(res);
+    if (!null && !got) return oom(err);
+    bool same = false;
+    if (!c->mariadb) {
+        same = got && !strcmp(got, "1");
+    } else if (got) {
+        sl_bl_gtids_t a, b;
+        sl_bl_gtids_init(&a, true);
+        sl_bl_gtids_init(&b, true);
+        sl_err_t e2;
+        same = !sl_bl_gtids_parse(&a, got, strlen(got), &e2) &&
+               !sl_bl_gtids_parse(&b, rp->gtid, strlen(rp->gtid), &e2) && sl_bl_gtids_equal(&a, &b);
+        sl_bl_gtids_free(&a);
+        sl_bl_gtids_free(&b);
+    }
+    if (!same) {
+        char says[300];
+        if (!c->mariadb) snprintf(says, sizeof says, "has not executed all of it");
+        else if (null) snprintf(says, sizeof says, "has no event boundary there");
+        else snprintf(says, sizeof says, "has '%.200s' there", got);
+        rc = sl_err_set(err, SL_EIO,
+                        "mysql-cdc: cannot resume table '%s' at binlog position %s:%llu of the "
+                        "checkpoint or savepoint: the GTID state there was '%s', but %s:%u %s "
+                        "(the binlog was reset or rewritten, or this is another server); start "
+                        "the job without the checkpoint/savepoint (a fresh state) to take a new "
+                        "snapshot",
+                        c->table_label, rp->at.file, (unsigned long long)rp->at.pos, rp->gtid,
+                        c->host, c->port, says);
+    }
+    free(got);
+    return rc;
+}
+
+/* Applies the position to resume from: the server must be the one it was
+ * taken on, with the same tables and its binlog still there; finished
+ * tables are not read again, the table in progress continues after the
+ * stored boundary, and the stream starts where the position says. */
+static int restore_start(mycdc_t *c, binpos_t *at, sl_err_t *err)
+{
+    rpos_t *rp = c->rp;
+    if (rp->server_id != c->srv_id ||
+        (rp->server_uuid && c->srv_uuid && strcmp(rp->server_uuid, c->srv_uuid)))
+        return sl_err_set(err, SL_EINVAL,
+                          "mysql-cdc: cannot resume table '%s' from the position of the "
+                          "checkpoint or savepoint: it was taken on the server with server_id "
+                          "%u%s%s, but %s:%u has server_id %u%s%s; a binlog position belongs "
+                          "to one server: point 'hostname'/'port' at that server, or start the "
+                          "job without the checkpoint/savepoint (a fresh state) to take a new "
+                          "snapshot",
+                          c->table_label, rp->server_id, rp->server_uuid ? " and uuid " : "",
+                          rp->server_uuid ? rp->server_uuid : "", c->host, c->port, c->srv_id,
+                          c->srv_uuid ? " and uuid " : "", c->srv_uuid ? c->srv_uuid : "");
+    /* The same tables. */
+    for (int i = 0; i < rp->ntabs; i++) {
+        bool found = false;
+        for (int k = 0; k < c->ntabs && !found; k++)
+            found = !strcmp(c->tabs[k].db, rp->tabs[i].db) &&
+                    !strcmp(c->tabs[k].name, rp->tabs[i].name);
+        if (!found)
+            return sl_err_set(err, SL_EINVAL,
+                              "mysql-cdc: cannot resume table '%s' from the position of the "
+                              "checkpoint or savepoint: it captures %s.%s, which %s:%u no "
+                              "longer has (or user '%s' cannot see); start the job without the "
+                              "checkpoint/savepoint (a fresh state) to take a new snapshot",
+                              c->table_label, rp->tabs[i].db, rp->tabs[i].name, c->host, c->port,
+                              c->user);
+    }
+    for (int k = 0; k < c->ntabs; k++) {
+        captab_t *t = &c->tabs[k];
+        rtab_t *s = NULL;
+        for (int i = 0; i < rp->ntabs && !s; i++)
+            if (!strcmp(t->db, rp->tabs[i].db) && !strcmp(t->name, rp->tabs[i].name))
+                s = &rp->tabs[i];
+        if (!s)
+            return sl_err_set(err, SL_EINVAL,
+                              "mysql-cdc: cannot resume table '%s' from the position of the "
+                              "checkpoint or savepoint: %s.%s matches 'database-name' and "
+                              "'table-name' now but was not captured when the position was "
+                              "taken (its changes until now are not in the changelog); start "
+                              "the job without the checkpoint/savepoint (a fresh state) to take "
+                              "a new snapshot, or exclude the table in 'table-name'",
+                              c->table_label, t->db, t->name);
+        int state = rp->snapshot ? s->state : 2;
+        t->chunks_base = (int)s->chunks - (state == 1 && s->chunks > 0); /* state 1: + the one below */
+        t->fin_chunks = state == 1;
+        t->rows_read = t->fin_rows = (uint64_t)s->rows;
+        t->fin_state = state;
+        if (state == 2) {
+            t->state = 2;
+            memset(&t->max_high, 0, sizeof t->max_high); /* every change is emitted */
+            continue;
+        }
+        if (state == 0) continue;
+        /* In progress: the keys up to the boundary are out; one finished
+         * chunk stands for them, closed before any change to come. */
+        bool same = s->npk == t->npk;
+        for (int j = 0; j < t->npk && same; j++)
+            same = !strcmp(s->pkcols[j], t->cols[t->pk[j]].name);
+        if (!same) {
+            sl_strbuf_t was = SL_STRBUF_INIT, now = SL_STRBUF_INIT;
+            for (int j = 0; j < s->npk; j++) sl_strbuf_printf(&was, "%s%s", j ? ", " : "", s->pkcols[j]);
+            for (int j = 0; j < t->npk; j++)
+                sl_strbuf_printf(&now, "%s%s", j ? ", " : "", t->cols[t->pk[j]].name);
+            int rc = sl_err_set(err, SL_EINVAL,
+                                "mysql-cdc: cannot resume the snapshot of %s.%s (table '%s'): "
+                                "its chunks were read in the order of (%s), the table's key is "
+                                "now (%s); start the job without the checkpoint/savepoint (a "
+                                "fresh state) to take a new snapshot",
+                                t->db, t->name, c->table_label, sl_strbuf_cstr(&was),
+                                sl_strbuf_cstr(&now));
+            sl_strbuf_destroy(&was);
+            sl_strbuf_destroy(&now);
+            return rc;
+        }
+        if (copy_texts(t->last, t->lastlen, s->key, s->keylen, t->npk) ||
+            copy_texts(t->fin_last, t->fin_lastlen, s->key, s->keylen, t->npk))
+            return oom(err);
+        int rc = key_from_texts(c, t, s->key, s->keylen, err);
+        if (rc) {
+            char m[SL_ERR_MSG_MAX];
+            snprintf(m, sizeof m, "%s", err->msg);
+            return sl_err_set(err, SL_EINVAL,
+                              "mysql-cdc: the position's snapshot boundary of %s.%s does not "
+                              "read as its key: %s",
+                              t->db, t->name, m);
+        }
+        t->chunks = calloc(16, sizeof *t->chunks);
+        if (!t->chunks) return oom(err);
+        t->capchunks = 16;
+        t->nchunks = 1;
+        t->chunks[0].hi = malloc(c->kb.len ? c->kb.len : 1);
+        if (!t->chunks[0].hi) return oom(err);
+        memcpy(t->chunks[0].hi, c->kb.buf, c->kb.len);
+        t->chunks[0].hilen = c->kb.len;
+        t->has_last = true;
+        t->state = 1;
+    }
+    int rc = check_binlog_file(c, err);
+    if (rc) return rc;
+    if (rp->has_gtid && rp->gtid_mariadb == c->mariadb) {
+        sl_err_t e2;
+        if (sl_bl_gtids_parse(&c->gtids, rp->gtid, strlen(rp->gtid), &e2) == 0)
+            c->has_gtids = true;
+    }
+    c->ts_filter = rp->ts_filter;
+    c->snapshot_done = !rp->snapshot;
+    c->cur_tab = 0;
+    *at = rp->at;
+    return 0;
+}
+
 /* ---- start ---- */
+
+/* @@server_id, and MySQL's @@server_uuid: what a position is checked
+ * against. */
+static int server_identity(mycdc_t *c, sl_err_t *err)
+{
+    char v[1][256];
+    int rc = query_row(c, "SELECT @@GLOBAL.server_id", 1, v, err);
+    if (rc < 0) return rc;
+    c->srv_id = rc == 0 ? (uint32_t)strtoul(v[0], NULL, 10) : 0;
+    if (!c->mariadb) {
+        rc = query_row(c, "SELECT @@GLOBAL.server_uuid", 1, v, err);
+        if (rc < 0) return rc;
+        free(c->srv_uuid);
+        c->srv_uuid = rc == 0 && v[0][0] ? strdup(v[0]) : NULL;
+    }
+    return 0;
+}
+
+/* The GTID state at a new stream's start `at` (not a resumed one): the
+ * state SHOW MASTER STATUS gave with it (MySQL), the GTID set the stream
+ * starts after, or the server's BINLOG_GTID_POS (MariaDB); unknown (no
+ * GTIDs in positions until a MySQL PREVIOUS_GTIDS event) otherwise. */
+static int initial_gtids(mycdc_t *c, const binpos_t *at, const sl_strbuf_t *ms_gtid,
+                         bool has_ms_gtid, sl_err_t *err)
+{
+    sl_err_t e2;
+    c->has_gtids = false;
+    if (c->mode == MODE_SPECIFIC && c->spec_gtid) {
+        c->has_gtids = sl_bl_gtids_parse(&c->gtids, c->spec_gtid, strlen(c->spec_gtid), &e2) == 0;
+        return 0;
+    }
+    if (!c->mariadb) {
+        if (has_ms_gtid && (c->mode == MODE_INITIAL || c->mode == MODE_SNAPSHOT ||
+                            c->mode == MODE_LATEST))
+            c->has_gtids = sl_bl_gtids_parse(&c->gtids, sl_strbuf_cstr(ms_gtid), ms_gtid->len,
+                                             &e2) == 0;
+        return 0;
+    }
+    if (!at->file[0]) return 0;
+    sl_strbuf_clear(&c->sql);
+    sl_strbuf_puts(&c->sql, "SELECT BINLOG_GTID_POS(");
+    escape_lit(c, &c->sql, at->file);
+    sl_strbuf_printf(&c->sql, ", %llu)", (unsigned long long)at->pos);
+    if (!c->sql.buf) return oom(err);
+    if (mysql_query(c->q, c->sql.buf)) {
+        SL_LOG_DEBUG("mysql-cdc: %s: %s", c->sql.buf, mysql_error(c->q));
+        return 0;
+    }
+    MYSQL_RES *res = mysql_store_result(c->q);
+    if (!res) return 0;
+    MYSQL_ROW r = mysql_fetch_row(res);
+    if (r && r[0]) c->has_gtids = sl_bl_gtids_parse(&c->gtids, r[0], strlen(r[0]), &e2) == 0;
+    mysql_free_result(res);
+    return 0;
+}
 
 static int start(mycdc_t *c, sl_err_t *err)
 {
@@ -1605,26 +2604,71 @@ static int start(mycdc_t *c, sl_err_t *err)
     char ver[1][256];
     if ((rc = query_row(c, "SELECT VERSION()", 1, ver, err)) < 0) return rc;
     c->mariadb = strstr(ver[0], "MariaDB") != NULL;
-    if (c->mode == MODE_SPECIFIC && c->spec_gtid && c->mariadb != mariadb_gtid_list(c->spec_gtid))
+    if (!c->rp && c->mode == MODE_SPECIFIC && c->spec_gtid &&
+        c->mariadb != mariadb_gtid_list(c->spec_gtid))
         return sl_err_set(err, SL_EINVAL,
                           "mysql-cdc: %s:%u is %s, but 'scan.startup.specific-offset.gtid-set' "
                           "'%s' is a %s GTID set",
                           c->host, c->port, c->mariadb ? "MariaDB" : "MySQL", c->spec_gtid,
                           c->mariadb ? "MySQL" : "MariaDB");
     if ((rc = check_server(c, err))) return rc;
+    if ((rc = server_identity(c, err))) return rc;
+    sl_bl_gtids_free(&c->gtids);
+    sl_bl_gtids_init(&c->gtids, c->mariadb);
     if ((rc = discover(c, err))) return rc;
     binpos_t at;
     memset(&at, 0, sizeof at);
-    if ((rc = master_status(c, &at, err))) return rc;
+    if (c->rp) {
+        if ((rc = restore_start(c, &at, err))) return rc;
+        if ((rc = stream_open(c, &at, err))) return rc;
+        c->skip = c->rp->skip;
+        /* 'snapshot' mode: the source ends once the snapshot is done. */
+        if (c->snapshot_done && c->mode == MODE_SNAPSHOT) c->ended = true;
+        int done = 0;
+        for (int i = 0; i < c->ntabs; i++) done += c->tabs[i].fin_state == 2;
+        SL_LOG_INFO("mysql-cdc: %d table(s) of %s:%u resumed (%s; %d of them snapshotted), "
+                    "binlog from %s:%llu%s%s, %llu row(s) there already out, server id %u",
+                    c->ntabs, c->host, c->port,
+                    c->snapshot_done ? "binlog phase" : "snapshot phase", done, at.file,
+                    (unsigned long long)at.pos, c->has_gtids ? " at GTIDs " : "",
+                    c->has_gtids ? c->rp->gtid : "", (unsigned long long)c->skip, c->server_id);
+        c->started = true;
+        return 0;
+    }
+    sl_strbuf_t msg = SL_STRBUF_INIT;
+    bool has_msg = false;
+    rc = master_status(c, &at, c->mariadb ? NULL : &msg, &has_msg, err);
+    if (rc) {
+        sl_strbuf_destroy(&msg);
+        return rc;
+    }
     switch (c->mode) {
     case MODE_INITIAL:
-    case MODE_SNAPSHOT:
+    case MODE_SNAPSHOT: {
+        /* Where the snapshot starts: the end of the last transaction a
+         * read view sees (MariaDB), so that the first chunk's view can see
+         * all before it; the end of the binlog otherwise. */
+        binpos_t sp;
+        rc = open_view(c, &sp, err);
+        if (rc == 0) {
+            at = sp;
+            rc = query(c, c->q, "COMMIT", err);
+        }
+        if (rc < 0) {
+            sl_strbuf_destroy(&msg);
+            return rc;
+        }
+        rc = 0;
         break;
+    }
     case MODE_LATEST:
         break;
     case MODE_EARLIEST:
     case MODE_TIMESTAMP: {
-        if ((rc = query(c, c->q, "SHOW BINARY LOGS", err))) return rc;
+        if ((rc = query(c, c->q, "SHOW BINARY LOGS", err))) {
+            sl_strbuf_destroy(&msg);
+            return rc;
+        }
         MYSQL_RES *res = mysql_store_result(c->q);
         MYSQL_ROW r = res ? mysql_fetch_row(res) : NULL;
         if (r && r[0]) {
@@ -1644,9 +2688,13 @@ static int start(mycdc_t *c, sl_err_t *err)
         }
         break;
     }
+    rc = initial_gtids(c, &at, &msg, has_msg, err);
+    sl_strbuf_destroy(&msg);
+    if (rc) return rc;
     if (c->mode != MODE_INITIAL && c->mode != MODE_SNAPSHOT) {
         for (int i = 0; i < c->ntabs; i++) {
             c->tabs[i].state = 2;
+            c->tabs[i].fin_state = 2;
             c->tabs[i].max_high = at;
             c->tabs[i].max_high.pos = 0;
         }
@@ -1670,8 +2718,8 @@ static void publish(mycdc_t *c)
     m.snapshot_tables = c->ntabs;
     for (int i = 0; i < c->ntabs; i++) {
         const captab_t *t = &c->tabs[i];
-        if (t->state == 2 && t->nchunks) m.snapshot_tables_done++;
-        m.snapshot_chunks_done += t->nchunks;
+        if (t->state == 2 && t->nchunks + t->chunks_base) m.snapshot_tables_done++;
+        m.snapshot_chunks_done += t->nchunks + t->chunks_base;
         m.snapshot_chunks_est += (int64_t)(t->est_rows / (uint64_t)c->chunk_size) + 1;
         m.snapshot_rows += (int64_t)t->rows_read;
         m.snapshot_rows_est += (int64_t)t->est_rows;
@@ -1695,12 +2743,43 @@ static void cdc_metrics(sl_source_t *src, sl_source_metrics_t *out)
 
 static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err);
 
+/* Test hook: appends "ROWS PHASE HEX\n" (see the file header). */
+static void test_record_position(mycdc_t *c)
+{
+    sl_strbuf_clear(&c->posbuf);
+    if (pos_encode(c, &c->posbuf)) return;
+    size_t n = c->posbuf.len;
+    char *line = malloc(2 * n + 64);
+    if (!line) return;
+    int k = snprintf(line, 64, "%llu %s ", (unsigned long long)c->rows_out,
+                     pos_snapshotting(c) ? "snapshot" : "binlog");
+    for (size_t i = 0; i < n; i++) {
+        static const char hx[] = "0123456789abcdef";
+        line[k++] = hx[(unsigned char)c->posbuf.buf[i] >> 4];
+        line[k++] = hx[(unsigned char)c->posbuf.buf[i] & 15];
+    }
+    line[k++] = '\n';
+    /* one write with O_APPEND: a line is whole or absent after a kill -9 */
+    ssize_t w = write(c->test_pos_fd, line, (size_t)k);
+    (void)w;
+    free(line);
+}
+
 static int cdc_next(sl_source_t *src, sl_batch_t *out, int max_rows, sl_err_t *err)
 {
     mycdc_t *c = src->ctx;
     int rc = cdc_step(c, out, max_rows, err);
+    if (rc >= 0 && out->nrows > 0) {
+        c->rows_out += (uint64_t)out->nrows;
+        if (c->test_pos_fd >= 0) test_record_position(c);
+    }
     publish(c);
     return rc;
+}
+
+static int cdc_position(sl_source_t *src, sl_strbuf_t *out)
+{
+    return pos_encode(src->ctx, out);
 }
 
 static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err)
@@ -1709,10 +2788,15 @@ static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err)
     if (!c->started) {
         int rc = start(c, err);
         if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
+        if (c->ended) return SL_SOURCE_END;
+    }
+    int txn_cap = TXN_BATCH_CAP;
+    if (c->test_batch > 0) {
+        txn_cap = c->test_batch;
+        if (max_rows > c->test_batch) max_rows = c->test_batch;
     }
     /* The batch is new: an open transaction continues from row 0, and
      * what came before went downstream. */
-    if (c->in_txn) c->txn_split = true;
     c->txn_mark = 0;
     while (!atomic_load(&c->stop)) {
         int rc;
@@ -1732,7 +2816,7 @@ static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err)
             struct pollfd p = {.fd = (int)mysql_get_socket(c->b), .events = POLLIN};
             if (poll(&p, 1, 0) <= 0) return 0;
         }
-        if (out->nrows >= max_rows && (!c->in_txn || out->nrows >= TXN_BATCH_CAP)) return 0;
+        if (out->nrows >= max_rows && (!c->in_txn || out->nrows >= txn_cap)) return 0;
         rc = stream_step(c, out, err);
         if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
     }
@@ -1770,6 +2854,9 @@ static void cdc_close(sl_source_t *src)
         for (int k = 0; k < t->npk && t->last; k++) free(t->last[k]);
         free(t->last);
         free(t->lastlen);
+        for (int k = 0; k < t->npk && t->fin_last; k++) free(t->fin_last[k]);
+        free(t->fin_last);
+        free(t->fin_lastlen);
         for (int k = 0; k < t->nchunks; k++) free(t->chunks[k].hi);
         free(t->chunks);
         sl_arena_destroy(&t->tm_arena);
@@ -1796,12 +2883,22 @@ static void cdc_close(sl_source_t *src)
     free(c->spec_gtid);
     free(c->chunk_key);
     free(c->table_label);
+    free(c->dbre_text);
+    free(c->tbre_text);
+    free(c->srv_uuid);
+    rpos_free(c->rp);
+    sl_bl_gtids_free(&c->gtids);
+    sl_strbuf_destroy(&c->posbuf);
+    sl_strbuf_destroy(&c->gtidbuf);
+    sl_strbuf_destroy(&c->pos_tail);
+    if (c->test_pos_fd >= 0) close(c->test_pos_fd);
     pthread_mutex_destroy(&c->mu);
     free(c);
     src->ctx = NULL;
 }
 
-static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close, cdc_metrics, NULL};
+static const sl_source_ops_t cdc_ops = {cdc_next, cdc_wakeup, cdc_close, cdc_metrics,
+                                        cdc_position};
 
 /* ---- construction ---- */
 
@@ -1920,6 +3017,51 @@ static int cdc_validate(const sl_conn_ctx_t *ctx, sl_err_t *err)
     return 0;
 }
 
+/* The test hooks (file header) and the position to resume from. */
+static int restore_init(mycdc_t *c, const sl_conn_ctx_t *ctx, sl_err_t *err)
+{
+    const char *f = getenv("SLUICE_TEST_CDC_POSITIONS");
+    if (f && *f) {
+        c->test_pos_fd = open(f, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (c->test_pos_fd < 0)
+            return sl_err_set(err, SL_EIO, "SLUICE_TEST_CDC_POSITIONS: cannot open %s: %s", f,
+                              strerror(errno));
+    }
+    const char *b = getenv("SLUICE_TEST_CDC_BATCH_ROWS");
+    if (b && *b) c->test_batch = atoi(b);
+    const void *rb = ctx->restore;
+    size_t rl = ctx->restore_len;
+    unsigned char *hex = NULL;
+    const char *h = getenv("SLUICE_TEST_CDC_RESTORE");
+    if (!rb && h && *h) {
+        size_t n = strlen(h);
+        hex = malloc(n / 2 + 1);
+        if (!hex) return oom(err);
+        for (size_t i = 0; i < n / 2; i++) {
+            int hi = hexdig((unsigned char)h[2 * i]), lo = hexdig((unsigned char)h[2 * i + 1]);
+            if (hi < 0 || lo < 0) {
+                free(hex);
+                return sl_err_set(err, SL_EINVAL, "SLUICE_TEST_CDC_RESTORE: not hexadecimal");
+            }
+            hex[i] = (unsigned char)(hi << 4 | lo);
+        }
+        if (n % 2) {
+            free(hex);
+            return sl_err_set(err, SL_EINVAL, "SLUICE_TEST_CDC_RESTORE: odd number of digits");
+        }
+        rb = hex;
+        rl = n / 2;
+    }
+    if (!rb) return 0;
+    int rc = 0;
+    c->rp = calloc(1, sizeof *c->rp);
+    if (!c->rp) rc = oom(err);
+    if (!rc) rc = pos_decode(rb, rl, c->rp, err);
+    free(hex);
+    if (!rc) rc = pos_check_options(c, ctx, err);
+    return rc;
+}
+
 static uint32_t derived_server_id(const char *job, const char *table)
 {
     uint64_t h = 1469598103934665603ull;
@@ -1941,6 +3083,8 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
     out->ops = &cdc_ops;
     out->bounded = false;
     c->pending_tab = -1;
+    c->test_pos_fd = -1;
+    sl_bl_gtids_init(&c->gtids, true);
     sl_arena_init(&c->chunk_arena, 0);
     sl_arena_init(&c->ev_arena, 0);
     c->host = strdup(sl_options_str(o, "hostname", ""));
@@ -1959,6 +3103,9 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
         return rc;
     }
     c->re_ok = true;
+    c->dbre_text = strdup(sl_options_str(o, "database-name", ""));
+    c->tbre_text = strdup(sl_options_str(o, "table-name", ""));
+    if (!c->dbre_text || !c->tbre_text) return oom(err);
     const char *mode = sl_options_str(o, "scan.startup.mode", "initial");
     static const char *const modes[] = {"initial", "earliest-offset", "latest-offset",
                                         "specific-offset", "timestamp", "snapshot"};
@@ -1999,7 +3146,8 @@ static int cdc_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out, sl_err_t *
     }
     c->row = calloc((size_t)(c->nphys + 1), sizeof *c->row);
     if (!c->row) return oom(err);
-    return 0;
+    if (c->mode == MODE_TIMESTAMP) c->ts_filter = c->ts_millis;
+    return restore_init(c, ctx, err);
 }
 
 const sl_connector_type_t sl_mysql_cdc_connector = {
