@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "exec/op.h"
@@ -31,7 +32,8 @@ static void run_usage(FILE *f, const char *cmd)
               f);
         return;
     }
-    fputs("usage: sluice run [--set key=value]... [--verbose] [--state-dir DIR] FILE\n"
+    fputs("usage: sluice run [--set key=value]... [--verbose] [--state-dir DIR] [--fresh]\n"
+          "                  [--from-savepoint DIR] [--savepoint-on-stop DIR] FILE\n"
           "\n"
           "Runs the Flink SQL job in FILE: CREATE TABLE/VIEW and SET statements\n"
           "apply in order, and all INSERT statements form one job. A job whose\n"
@@ -41,7 +43,11 @@ static void run_usage(FILE *f, const char *cmd)
           "  --set key=value   a configuration key (Flink's names, e.g.\n"
           "                    table.exec.mini-batch.enabled=true); wins over SET\n"
           "  --verbose         print per-operator row counts at the end\n"
-          "  --state-dir DIR   where state and checkpoints go (later issues)\n"
+          "  --state-dir DIR   where checkpoints go (else state.checkpoints.dir); the\n"
+          "                    job resumes from the newest complete one there\n"
+          "  --fresh           discard the checkpoints in the state directory first\n"
+          "  --from-savepoint DIR  start from this savepoint (or checkpoint chk-N)\n"
+          "  --savepoint-on-stop DIR  on SIGINT/SIGTERM, stop with a savepoint in DIR\n"
           "\n"
           "Exit status: 0 success, 1 bad SQL, bad option or failed job, 2 internal\n"
           "error.\n",
@@ -64,11 +70,96 @@ typedef struct kv {
     char *key, *value;
 } kv_t;
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs the job; when it fails, restarts it in this process from its last
+ * checkpoint as restart-strategy says (Flink's strategies and keys), and
+ * gives up with the last cause when the strategy does. */
+static int run_with_restarts(const sl_plan_t *plan, sl_run_opts_t *o, sl_job_stats_t *stats,
+                             sl_err_t *err)
+{
+    const sl_ckpt_conf_t *c = &plan->conf.ckpt;
+    int strat = c->restart;
+    if (strat == SL_RESTART_DEFAULT)
+        strat = c->interval_ms > 0 ? SL_RESTART_EXPONENTIAL : SL_RESTART_NONE;
+    int64_t attempts = 0;
+    double backoff = (double)c->exp_initial_ms;
+    int64_t *fails = NULL; /* failure times, failure-rate */
+    int nfails = 0;
+    int rc;
+    for (;;) {
+        int64_t started = mono_ms();
+        rc = sl_job_run(plan, o, stats, err);
+        if (!rc || stats->stopped || stats->setup_failed) break;
+        int64_t now = mono_ms(), delay = 0;
+        bool again = false;
+        const char *name = "none";
+        switch (strat) {
+        case SL_RESTART_FIXED_DELAY:
+            name = "fixed-delay";
+            again = attempts < c->fd_attempts;
+            delay = c->fd_delay_ms;
+            break;
+        case SL_RESTART_FAILURE_RATE: {
+            name = "failure-rate";
+            int64_t *nf = realloc(fails, (size_t)(nfails + 1) * sizeof *nf);
+            if (!nf) break;
+            fails = nf;
+            fails[nfails++] = now;
+            int recent = 0;
+            for (int i = 0; i < nfails; i++) recent += now - fails[i] <= c->fr_interval_ms;
+            again = recent <= c->fr_max;
+            delay = c->fr_delay_ms;
+            break;
+        }
+        case SL_RESTART_EXPONENTIAL:
+            name = "exponential-delay";
+            if (now - started >= c->exp_reset_ms) backoff = (double)c->exp_initial_ms;
+            again = true;
+            delay = (int64_t)backoff;
+            if (c->exp_jitter > 0)
+                delay += (int64_t)(backoff * c->exp_jitter * ((double)(rand() % 2001) / 1000.0 - 1.0));
+            if (delay < 0) delay = 0;
+            backoff *= c->exp_multiplier > 1 ? c->exp_multiplier : 1;
+            if (backoff > (double)c->exp_max_ms) backoff = (double)c->exp_max_ms;
+            break;
+        default:
+            break;
+        }
+        if (!again) {
+            if (strat != SL_RESTART_NONE && attempts)
+                SL_LOG_ERROR("restart-strategy %s gives up after %lld restarts", name,
+                             (long long)attempts);
+            break;
+        }
+        attempts++;
+        SL_LOG_WARN("the job failed: %s; restart %lld (restart-strategy %s) in %lld ms, from "
+                    "the last checkpoint",
+                    err->msg, (long long)attempts, name, (long long)delay);
+        /* Later runs start from the state directory's checkpoints. */
+        o->fresh = false;
+        o->from_savepoint = NULL;
+        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) && errno == EINTR) {
+        }
+        sl_err_clear(err);
+    }
+    free(fails);
+    return rc;
+}
+
 int sl_cmd_run(int argc, char **argv)
 {
     const char *cmd = argv[0];
     bool explain = !strcmp(cmd, "explain");
     bool verbose = false;
+    sl_run_opts_t ropts;
+    memset(&ropts, 0, sizeof ropts);
     const char *path = NULL;
     kv_t *sets = calloc((size_t)argc + 1, sizeof *sets);
     int nsets = 0, status = 0;
@@ -81,14 +172,20 @@ int sl_cmd_run(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
             verbose = true;
-        } else if (!strcmp(a, "--set") || !strcmp(a, "--state-dir")) {
+        } else if (!strcmp(a, "--fresh")) {
+            ropts.fresh = true;
+        } else if (!strcmp(a, "--set") || !strcmp(a, "--state-dir") ||
+                   !strcmp(a, "--from-savepoint") || !strcmp(a, "--savepoint-on-stop")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "sluice %s: %s needs a value\n", cmd, a);
                 free(sets);
                 return 1;
             }
             const char *v = argv[++i];
-            if (!strcmp(a, "--set")) {
+            if (!strcmp(a, "--state-dir")) ropts.state_dir = v;
+            else if (!strcmp(a, "--from-savepoint")) ropts.from_savepoint = v;
+            else if (!strcmp(a, "--savepoint-on-stop")) ropts.savepoint_on_stop = v;
+            else {
                 const char *eq = strchr(v, '=');
                 if (!eq || eq == v) {
                     fprintf(stderr, "sluice %s: --set expects key=value, got '%s'\n",
@@ -221,7 +318,8 @@ int sl_cmd_run(int argc, char **argv)
         goto done;
     }
     sl_job_stats_t stats;
-    rc = sl_job_run(&plan, verbose, &stats, &err);
+    ropts.verbose = verbose;
+    rc = run_with_restarts(&plan, &ropts, &stats, &err);
     if (rc) {
         print_err(&sc, &err);
         status = rc == -SL_ENOMEM || rc == -SL_EINTERNAL ? 2 : 1;

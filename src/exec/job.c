@@ -12,14 +12,19 @@
 #include "exec/op.h"
 #include "exec/fn.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <uv.h>
 
+#include "exec/checkpoint.h"
+#include "state/rocksdb.h"
 #include "util/log.h"
 
 #define QUEUE_SLOTS 4          /* batches in flight per source */
@@ -42,7 +47,13 @@ typedef struct source_rt {
     bool stop;                 /* asked to stop */
     int rc;
     sl_err_t err;
+    /* Checkpoints: the position after each queued batch (by pool slot),
+     * and after the last batch the operators consumed. */
+    sl_strbuf_t pos[QUEUE_SLOTS];
+    sl_strbuf_t last_pos;
 } source_rt_t;
+
+enum { CK_IDLE = 0, CK_BARRIER, CK_ACKS };
 
 struct sl_job {
     const sl_plan_t *plan;
@@ -67,6 +78,28 @@ struct sl_job {
     bool has_resume;           /* some operator waits on other threads */
     sl_err_t err;
     sl_arena_t arena;
+    const sl_run_opts_t *opts;
+    /* state directory and checkpoints */
+    sl_state_dir_t sdir;
+    bool sdir_open;
+    char *workdir;             /* rocksdb's live database */
+    bool workdir_temp;         /* removed at the end */
+    sl_ckpt_meta_t restored;   /* the checkpoint the job started from */
+    bool has_restored;
+    bool setup_failed;          /* open_state failed: not worth a restart */
+    sl_strbuf_t plan_text;
+    uint64_t plan_hash;
+    uv_timer_t ckpt_timer;
+    bool ckpt_timer_on;
+    int ck_phase;              /* CK_* */
+    bool pause_sources;        /* a barrier waits for in-flight work */
+    int64_t ck_id;             /* the checkpoint being taken, or the last */
+    int64_t ck_started, ck_last_done, ck_sync_ms;
+    uint64_t ck_bytes;
+    uint64_t *ck_marks;        /* per sink: rows written at the barrier */
+    sl_ckpt_meta_t ck_meta;
+    int64_t ck_failed_in_row;
+    int64_t ck_done, ck_failed, ck_max_sync_ms, ck_last_ms;
 };
 
 sl_state_t *sl_job_state(sl_job_t *job) { return job->state; }
@@ -201,6 +234,13 @@ static void *source_main(void *arg)
         sl_err_clear(&err);
         int rc = s->src.ops->next(&s->src, b, SOURCE_BATCH_ROWS, &err);
 
+        /* The position after this batch, before anyone can consume it. */
+        if (rc >= 0 && b->nrows > 0 && s->src.ops->position) {
+            sl_strbuf_clear(&s->pos[slot]);
+            if (s->src.ops->position(&s->src, &s->pos[slot])) {
+                rc = sl_err_set(&err, SL_ENOMEM, "out of memory");
+            }
+        }
         pthread_mutex_lock(&s->mu);
         if (rc < 0) {
             s->rc = rc;
@@ -272,6 +312,41 @@ static int resume_all(sl_job_t *job, sl_err_t *err)
     return 0;
 }
 
+/* A savepoint: the layout of a checkpoint, in a directory of its own. */
+static int write_savepoint(sl_job_t *job, const char *dir, sl_err_t *err)
+{
+    struct stat stt;
+    if (stat(dir, &stt) == 0)
+        return sl_err_set(err, SL_EEXISTS, "savepoint directory %s exists already", dir);
+    if (mkdir(dir, 0755))
+        return sl_err_set(err, SL_EIO, "cannot create savepoint directory %s: %s", dir,
+                          strerror(errno));
+    char st[4400];
+    snprintf(st, sizeof st, "%s/state", dir);
+    uint64_t bytes = 0;
+    int rc = sl_state_snapshot(job->state, st, &bytes, err);
+    sl_ckpt_meta_t m;
+    memset(&m, 0, sizeof m);
+    m.id = job->ck_id;
+    m.time_ms = wall_ms();
+    m.backend = job->plan->conf.ckpt.backend;
+    m.plan_hash = job->plan_hash;
+    m.nsources = job->nsources;
+    m.sources = calloc((size_t)(job->nsources + 1), sizeof *m.sources);
+    if (!rc && !m.sources) rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < job->nsources; i++)
+        if (sl_strbuf_append(&m.sources[i], job->sources[i].last_pos.buf ? job->sources[i].last_pos.buf : "",
+                             job->sources[i].last_pos.len))
+            rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+    if (!rc && sl_strbuf_append(&m.plan, job->plan_text.buf, job->plan_text.len))
+        rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+    if (!rc) rc = sl_ckpt_meta_write(dir, &m, err);
+    sl_ckpt_meta_free(&m);
+    if (rc) sl_rmtree(dir);
+    else SL_LOG_INFO("savepoint written to %s (%llu bytes of state)", dir, (unsigned long long)bytes);
+    return rc;
+}
+
 /* End of input: flush the operators; when some still wait on other
  * threads (lookups), come back at the next wakeup; then flush the sinks
  * and stop the loop. */
@@ -292,8 +367,207 @@ static void finish(sl_job_t *job)
         return;
     }
     job->finished = true;
+    /* Stopped by a signal with --savepoint-on-stop: everything read has
+     * been written and acknowledged, so state and positions agree. */
+    if (!rc && job->stopping && job->opts && job->opts->savepoint_on_stop)
+        rc = write_savepoint(job, job->opts->savepoint_on_stop, &err);
     if (rc) job_fail(job, &err);
     uv_stop(&job->loop);
+}
+
+
+/* ---- checkpoints ----
+ * A checkpoint is taken between two steps on the loop thread:
+ *   1. barrier: the sources stop being drained until every operator that
+ *      works on other threads (lookups) is idle, so no row is half way;
+ *   2. mini-batches are flushed (a step), every sink that flushes on
+ *      checkpoints starts writing what it holds and the count of rows it
+ *      was given is noted; the source positions of the last consumed
+ *      batches are taken, and the state is snapshotted into chk-N.tmp
+ *      (memory: a file; RocksDB: hard links) - the synchronous part;
+ *      then the pipeline goes on;
+ *   3. when every such sink has acknowledged the rows noted, _metadata
+ *      (positions, plan) is written and chk-N.tmp renamed chk-N: the
+ *      checkpoint is complete. Restarting from it replays the sources
+ *      from the positions into the state of that moment; the sinks are
+ *      idempotent upserts, so the replay converges on exact results.
+ * A checkpoint that fails or times out is removed and counted; past
+ * execution.checkpointing.tolerable-failed-checkpoints in a row the job
+ * fails. */
+
+static void ckpt_path(const sl_job_t *job, int64_t id, bool tmp, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/chk-%lld%s", job->sdir.path, (long long)id, tmp ? ".tmp" : "");
+}
+
+static void ckpt_fail(sl_job_t *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ckpt_fail(sl_job_t *job, const char *fmt, ...)
+{
+    char why[SL_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    char p[4300];
+    ckpt_path(job, job->ck_id, true, p, sizeof p);
+    sl_rmtree(p);
+    job->ck_phase = CK_IDLE;
+    job->pause_sources = false;
+    job->ck_failed++;
+    job->ck_failed_in_row++;
+    job->ck_last_done = wall_ms();
+    sl_ckpt_meta_free(&job->ck_meta);
+    int64_t tol = job->plan->conf.ckpt.tolerable;
+    SL_LOG_WARN("checkpoint %lld failed: %s (%lld in a row, %lld tolerated)",
+                (long long)job->ck_id, why, (long long)job->ck_failed_in_row, (long long)tol);
+    if (job->ck_failed_in_row > tol) {
+        sl_err_t err;
+        sl_err_set(&err, SL_EIO,
+                   "checkpoint %lld failed: %s; that is more failed checkpoints in a row than "
+                   "execution.checkpointing.tolerable-failed-checkpoints (%lld)",
+                   (long long)job->ck_id, why, (long long)tol);
+        job_fail(job, &err);
+    }
+    uv_async_send(&job->async);
+}
+
+/* The barrier: when nothing is in flight, flush, snapshot, go on. */
+static void ckpt_barrier(sl_job_t *job)
+{
+    for (int i = 0; i < job->nops; i++) {
+        sl_op_t *op = &job->ops[i];
+        if (op->node->kind == SL_PN_SINK) continue;
+        if (op->ops && op->ops->pending && op->ops->pending(op) != SL_OP_IDLE) return;
+    }
+    int64_t t0 = wall_ms();
+    sl_err_t err;
+    sl_err_clear(&err);
+    job->now_ms = t0;
+    int rc = step_begin(job, &err);
+    if (!rc) rc = step_end(job, flush_all(job, &err), &err);
+    if (rc) {
+        job_fail(job, &err);
+        return;
+    }
+    for (int i = 0; i < job->nops; i++) { /* the flush may have started lookups */
+        sl_op_t *op = &job->ops[i];
+        if (op->node->kind == SL_PN_SINK) continue;
+        if (op->ops && op->ops->pending && op->ops->pending(op) != SL_OP_IDLE) return;
+    }
+    int nsinks = job->plan->sinks.n;
+    for (int i = 0; i < nsinks; i++) {
+        sl_sink_t *k = &job->sinks[i];
+        job->ck_marks[i] = 0;
+        if (!k->ops || !k->flush_on_checkpoint) continue;
+        if (k->ops->flush && (rc = k->ops->flush(k, &err))) {
+            job_fail(job, &err);
+            return;
+        }
+        if (k->ops->progress) {
+            uint64_t acked;
+            job->ck_marks[i] = k->ops->progress(k, &acked);
+        }
+    }
+    sl_ckpt_meta_t *m = &job->ck_meta;
+    memset(m, 0, sizeof *m);
+    m->id = job->ck_id;
+    m->time_ms = t0;
+    m->backend = job->plan->conf.ckpt.backend;
+    m->plan_hash = job->plan_hash;
+    m->nsources = job->nsources;
+    m->sources = calloc((size_t)(job->nsources + 1), sizeof *m->sources);
+    if (!m->sources || sl_strbuf_append(&m->plan, job->plan_text.buf, job->plan_text.len)) {
+        ckpt_fail(job, "out of memory");
+        return;
+    }
+    for (int i = 0; i < job->nsources; i++)
+        if (sl_strbuf_append(&m->sources[i], job->sources[i].last_pos.buf ? job->sources[i].last_pos.buf : "",
+                             job->sources[i].last_pos.len)) {
+            ckpt_fail(job, "out of memory");
+            return;
+        }
+    char tmp[4300], st[4400];
+    ckpt_path(job, job->ck_id, true, tmp, sizeof tmp);
+    sl_rmtree(tmp);
+    if (mkdir(tmp, 0755)) {
+        ckpt_fail(job, "cannot create %s: %s", tmp, strerror(errno));
+        return;
+    }
+    snprintf(st, sizeof st, "%s/state", tmp);
+    sl_err_clear(&err);
+    if (sl_state_snapshot(job->state, st, &job->ck_bytes, &err)) {
+        ckpt_fail(job, "%s", err.msg);
+        return;
+    }
+    job->ck_sync_ms = wall_ms() - t0;
+    if (job->ck_sync_ms > job->ck_max_sync_ms) job->ck_max_sync_ms = job->ck_sync_ms;
+    job->ck_phase = CK_ACKS;
+    job->pause_sources = false;
+    uv_async_send(&job->async);
+}
+
+/* Completes the checkpoint once the sinks acknowledged the barrier. */
+static void ckpt_acks(sl_job_t *job)
+{
+    int nsinks = job->plan->sinks.n;
+    for (int i = 0; i < nsinks; i++) {
+        sl_sink_t *k = &job->sinks[i];
+        if (!k->ops || !k->flush_on_checkpoint || !k->ops->progress) continue;
+        uint64_t acked;
+        k->ops->progress(k, &acked);
+        if (acked < job->ck_marks[i]) return;
+    }
+    char tmp[4300], fin[4300];
+    ckpt_path(job, job->ck_id, true, tmp, sizeof tmp);
+    ckpt_path(job, job->ck_id, false, fin, sizeof fin);
+    sl_err_t err;
+    sl_err_clear(&err);
+    if (sl_ckpt_meta_write(tmp, &job->ck_meta, &err)) {
+        ckpt_fail(job, "%s", err.msg);
+        return;
+    }
+    if (rename(tmp, fin)) {
+        ckpt_fail(job, "cannot rename %s: %s", tmp, strerror(errno));
+        return;
+    }
+    int64_t now = wall_ms();
+    job->ck_last_ms = now - job->ck_started;
+    SL_LOG_INFO("checkpoint %lld complete: %llu bytes of state, %lld ms (%lld ms synchronous)",
+                (long long)job->ck_id, (unsigned long long)job->ck_bytes,
+                (long long)job->ck_last_ms, (long long)job->ck_sync_ms);
+    job->ck_done++;
+    job->ck_failed_in_row = 0;
+    job->ck_phase = CK_IDLE;
+    job->ck_last_done = now;
+    sl_ckpt_meta_free(&job->ck_meta);
+    sl_state_dir_prune(&job->sdir, job->plan->conf.ckpt.retained);
+}
+
+static void ckpt_progress(sl_job_t *job)
+{
+    if (job->ck_phase == CK_BARRIER) ckpt_barrier(job);
+    if (job->ck_phase == CK_ACKS && !job->failed) ckpt_acks(job);
+}
+
+static void on_ckpt_timer(uv_timer_t *t)
+{
+    sl_job_t *job = t->data;
+    if (job->failed || job->finished || job->finishing || job->stopping) return;
+    const sl_ckpt_conf_t *c = &job->plan->conf.ckpt;
+    int64_t now = wall_ms();
+    if (job->ck_phase != CK_IDLE) {
+        if (now - job->ck_started > c->timeout_ms)
+            ckpt_fail(job, "timed out after %lld ms (execution.checkpointing.timeout)",
+                      (long long)(now - job->ck_started));
+        return;
+    }
+    if (now - job->ck_last_done < c->interval_ms || now - job->ck_last_done < c->min_pause_ms)
+        return;
+    job->ck_id++;
+    job->ck_started = now;
+    job->ck_phase = CK_BARRIER;
+    job->pause_sources = true;
+    ckpt_progress(job);
 }
 
 static void on_async(uv_async_t *h)
@@ -319,8 +593,10 @@ static void on_async(uv_async_t *h)
         source_rt_t *s = &job->sources[i];
         for (;;) {
             /* Backpressure: an operator that holds enough stops the
-             * draining; the sources then block on their full queues. */
-            if (job->has_resume && ops_pending(job) == SL_OP_FULL) {
+             * draining; the sources then block on their full queues. A
+             * checkpoint barrier waiting for in-flight work does too. */
+            if (job->pause_sources ||
+                (job->has_resume && ops_pending(job) == SL_OP_FULL)) {
                 all_done = false;
                 break;
             }
@@ -352,6 +628,11 @@ static void on_async(uv_async_t *h)
             int rc = step_begin(job, &err);
             if (!rc) rc = step_end(job, sl_op_forward(s->op, &s->pool[slot], &err), &err);
             pthread_mutex_lock(&s->mu);
+            /* This batch's position is now the source's (swapped, the
+             * slot's buffer is reused). */
+            sl_strbuf_t t = s->last_pos;
+            s->last_pos = s->pos[slot];
+            s->pos[slot] = t;
             s->busy[slot] = false;
             pthread_cond_signal(&s->cv);
             pthread_mutex_unlock(&s->mu);
@@ -362,7 +643,8 @@ static void on_async(uv_async_t *h)
         }
         if (!s->drained) all_done = false;
     }
-    if (all_done && !job->failed) finish(job);
+    if (job->ck_phase != CK_IDLE && !job->failed) ckpt_progress(job);
+    if (all_done && !job->failed && !job->pause_sources) finish(job);
 }
 
 static void on_timer(uv_timer_t *t)
@@ -529,23 +811,147 @@ static void report_source(const source_rt_t *s, const sl_source_metrics_t *m)
             (long long)m->snapshot_rows_est, m->position[0] ? m->position : "-");
 }
 
-int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
+static int plan_text_of(const sl_plan_t *plan, sl_strbuf_t *out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return -SL_ENOMEM;
+    sl_plan_explain(f, plan);
+    fclose(f);
+    int rc = sl_strbuf_append(out, buf ? buf : "", len);
+    free(buf);
+    return rc;
+}
+
+/* The first line where two plans differ, for the incompatible-job error. */
+static void plan_diff(const char *a, const char *b, int *line, char *la, char *lb, size_t cap)
+{
+    *line = 1;
+    for (;;) {
+        size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
+        if (na != nb || memcmp(a, b, na) || (!a[na]) != (!b[nb])) {
+            snprintf(la, cap, "%.*s", (int)na, a);
+            snprintf(lb, cap, "%.*s", (int)nb, b);
+            return;
+        }
+        if (!a[na]) break;
+        a += na + 1;
+        b += nb + 1;
+        (*line)++;
+    }
+    la[0] = lb[0] = 0;
+}
+
+/* Locks the state directory, finds what to start from, opens the state
+ * backend (restored when there is a checkpoint or savepoint). */
+static int open_state(sl_job_t *job, sl_err_t *err)
+{
+    const sl_ckpt_conf_t *c = &job->plan->conf.ckpt;
+    const sl_run_opts_t *o = job->opts;
+    if (plan_text_of(job->plan, &job->plan_text)) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    job->plan_hash = sl_ckpt_hash(job->plan_text.buf, job->plan_text.len);
+    const char *dir = o && o->state_dir ? o->state_dir : c->dir;
+    int rc;
+    if (dir) {
+        if ((rc = sl_state_dir_open(dir, &job->sdir, err))) return rc;
+        job->sdir_open = true;
+        if (o && o->fresh) {
+            if ((rc = sl_state_dir_clear(&job->sdir, err))) return rc;
+            SL_LOG_INFO("--fresh: the checkpoints in %s are discarded", dir);
+        }
+    }
+    char from[4300] = "";
+    if (job->sdir_open) job->ck_id = sl_state_dir_latest(&job->sdir);
+    if (o && o->from_savepoint) snprintf(from, sizeof from, "%s", o->from_savepoint);
+    else if (job->ck_id) ckpt_path(job, job->ck_id, false, from, sizeof from);
+    if (from[0]) {
+        if ((rc = sl_ckpt_meta_read(from, &job->restored, err))) return rc;
+        job->has_restored = true;
+        if (job->restored.plan_hash != job->plan_hash) {
+            int line;
+            char la[512], lb[512];
+            plan_diff(job->restored.plan.buf ? job->restored.plan.buf : "", job->plan_text.buf,
+                      &line, la, lb, sizeof la);
+            return sl_err_set(err, SL_EINVAL,
+                              "%s was taken by a different job: its operator plan differs at "
+                              "line %d (was: '%s'; now: '%s'). Run the job it was made with, or "
+                              "start again with --fresh (discarding its state)",
+                              from, line, la, lb);
+        }
+        if (job->restored.backend != c->backend)
+            return sl_err_set(err, SL_EINVAL,
+                              "%s holds %s state, the job is configured with state.backend "
+                              "'%s'; set state.backend to '%s' (state is not converted "
+                              "between backends)",
+                              from, job->restored.backend == SL_BACKEND_ROCKSDB ? "rocksdb" : "hashmap",
+                              c->backend == SL_BACKEND_ROCKSDB ? "rocksdb" : "hashmap",
+                              job->restored.backend == SL_BACKEND_ROCKSDB ? "rocksdb" : "hashmap");
+        SL_LOG_INFO("restoring the job from %s", from);
+    }
+    char st[4400];
+    snprintf(st, sizeof st, "%s/state", from);
+    if (c->backend == SL_BACKEND_ROCKSDB) {
+        if (job->sdir_open) {
+            job->workdir = malloc(strlen(job->sdir.path) + 8);
+            if (job->workdir) sprintf(job->workdir, "%s/work", job->sdir.path);
+        } else {
+            const char *t = getenv("TMPDIR");
+            job->workdir = malloc(strlen(t && *t ? t : "/tmp") + 32);
+            if (job->workdir) {
+                sprintf(job->workdir, "%s/sluice-rocksdb-XXXXXX", t && *t ? t : "/tmp");
+                if (!mkdtemp(job->workdir))
+                    return sl_err_set(err, SL_EIO, "cannot create %s: %s", job->workdir,
+                                      strerror(errno));
+                job->workdir_temp = true;
+            }
+        }
+        if (!job->workdir) return sl_err_set(err, SL_ENOMEM, "out of memory");
+        sl_rocksdb_conf_t rconf;
+        sl_rocksdb_conf_init(&rconf);
+        rconf.block_cache_bytes = c->rocks_block_cache;
+        rconf.write_buffer_bytes = c->rocks_write_buffer;
+        rconf.write_buffer_count = (int)c->rocks_write_buffers;
+        rconf.block_size = c->rocks_block_size;
+        rconf.background_threads = (int)c->rocks_threads;
+        rc = sl_state_rocksdb_open(job->workdir, from[0] ? st : NULL, &rconf, &job->state, err);
+        if (rc) return rc;
+    } else if (from[0]) {
+        if ((rc = sl_state_memory_restore(st, &job->state, err))) return rc;
+    } else {
+        job->state = sl_state_memory_new();
+        if (!job->state) return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
+    if (c->interval_ms > 0 && !job->sdir_open)
+        SL_LOG_WARN("execution.checkpointing.interval is set but there is no state directory "
+                    "(--state-dir or state.checkpoints.dir): no checkpoints are taken");
+    return 0;
+}
+
+int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t *stats,
                sl_err_t *err)
 {
+    bool verbose = opts && opts->verbose;
     sl_job_t *job = calloc(1, sizeof *job);
     if (!job) return sl_err_set(err, SL_ENOMEM, "out of memory");
     int rc = 0;
     job->plan = plan;
+    job->opts = opts;
+    job->sdir.lock_fd = -1;
     sl_arena_init(&job->arena, 0);
     sl_err_clear(&job->err);
-    job->state = sl_state_memory_new();
     job->nops = plan->nodes.n;
     job->ops = calloc((size_t)job->nops, sizeof *job->ops);
     job->sinks = calloc((size_t)(plan->sinks.n + 1), sizeof *job->sinks);
     job->sources = calloc((size_t)job->nops, sizeof *job->sources);
+    job->ck_marks = calloc((size_t)(plan->sinks.n + 1), sizeof *job->ck_marks);
     bool loop_ok = false;
-    if (!job->state || !job->ops || !job->sinks || !job->sources) {
+    if (!job->ops || !job->sinks || !job->sources || !job->ck_marks) {
         rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = open_state(job, err))) {
+        job->setup_failed = true;
         goto done;
     }
     if (uv_loop_init(&job->loop)) {
@@ -629,6 +1035,16 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
         job->ttl_on = true;
     }
 
+    if (job->sdir_open && plan->conf.ckpt.interval_ms > 0) {
+        int64_t iv = plan->conf.ckpt.interval_ms;
+        uv_timer_init(&job->loop, &job->ckpt_timer);
+        job->ckpt_timer.data = job;
+        uv_timer_start(&job->ckpt_timer, on_ckpt_timer, (uint64_t)(iv < 200 ? iv : 200),
+                       (uint64_t)(iv < 200 ? iv : 200));
+        job->ckpt_timer_on = true;
+        job->ck_last_done = wall_ms();
+    }
+
     /* Literal rows first, then the source threads. */
     for (int i = 0; i < job->nops && !rc; i++)
         if (job->ops[i].node->kind == SL_PN_VALUES) {
@@ -653,7 +1069,20 @@ int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
             rc = sl_err_set(err, SL_ENOMEM, "out of memory");
             break;
         }
+        int si = job->nsources - 1;
+        if (job->has_restored && si < job->restored.nsources && job->restored.sources[si].len) {
+            ctx.restore = job->restored.sources[si].buf;
+            ctx.restore_len = job->restored.sources[si].len;
+        } else if (job->has_restored) {
+            SL_LOG_WARN("source '%s' has no position in the checkpoint: it reads from its "
+                        "start again",
+                        n->table ? n->table->name : "?");
+        }
         if ((rc = n->conn->source_new(&ctx, &s->src, err))) break;
+        if (job->sdir_open && !s->src.ops->position && !s->src.bounded)
+            SL_LOG_WARN("source '%s' (connector '%s') cannot resume from a checkpoint: after a "
+                        "restart it reads from its start",
+                        n->table ? n->table->name : "?", n->conn->name);
         if (pthread_create(&s->thread, NULL, source_main, s)) {
             rc = sl_err_set(err, SL_EINTERNAL, "cannot start a source thread");
             break;
@@ -685,7 +1114,11 @@ done:
                 report_source(s, &m);
             }
             if (s->src.ops && s->src.ops->close) s->src.ops->close(&s->src);
-            for (int k = 0; k < QUEUE_SLOTS; k++) sl_batch_destroy(&s->pool[k]);
+            for (int k = 0; k < QUEUE_SLOTS; k++) {
+                sl_batch_destroy(&s->pool[k]);
+                sl_strbuf_destroy(&s->pos[k]);
+            }
+            sl_strbuf_destroy(&s->last_pos);
             pthread_mutex_destroy(&s->mu);
             pthread_cond_destroy(&s->cv);
         }
@@ -698,8 +1131,21 @@ done:
                 job->sinks[i].ops->stats(&job->sinks[i], line, sizeof line);
                 fprintf(stderr, "  sink %s\n", line);
             }
-    if (stats && job->ops) {
+    if (verbose && (job->ck_done || job->ck_failed))
+        fprintf(stderr,
+                "  checkpoints: %lld complete, %lld failed; last %lld ms, longest synchronous "
+                "part %lld ms\n",
+                (long long)job->ck_done, (long long)job->ck_failed, (long long)job->ck_last_ms,
+                (long long)job->ck_max_sync_ms);
+    if (stats) {
         memset(stats, 0, sizeof *stats);
+        stats->stopped = job->stopping;
+        stats->restored = job->has_restored;
+        stats->setup_failed = job->setup_failed;
+        stats->checkpoints = job->ck_done;
+        stats->checkpoints_failed = job->ck_failed;
+    }
+    if (stats && job->ops) {
         for (int i = 0; i < job->nops; i++) {
             const sl_op_t *op = &job->ops[i];
             if (!op->node) continue;
@@ -725,10 +1171,29 @@ done:
         if (job->sigterm.loop) uv_close((uv_handle_t *)&job->sigterm, NULL);
         if (job->timer_on) uv_close((uv_handle_t *)&job->timer, NULL);
         if (job->ttl_on) uv_close((uv_handle_t *)&job->ttl_timer, NULL);
+        if (job->ckpt_timer_on) uv_close((uv_handle_t *)&job->ckpt_timer, NULL);
         uv_run(&job->loop, UV_RUN_DEFAULT);
         uv_loop_close(&job->loop);
     }
     if (job->state) sl_state_free(job->state);
+    if (job->sdir_open) {
+        if (job->ck_phase != CK_IDLE) {
+            char p[4300];
+            ckpt_path(job, job->ck_id, true, p, sizeof p);
+            sl_rmtree(p);
+        }
+        /* A cancelled job (stopped by a signal) drops its checkpoints
+         * unless they are to be retained. */
+        if (job->stopping && !job->failed && !plan->conf.ckpt.retain)
+            sl_state_dir_clear(&job->sdir, NULL);
+        sl_state_dir_close(&job->sdir);
+    }
+    if (job->workdir_temp) sl_rmtree(job->workdir);
+    free(job->workdir);
+    sl_ckpt_meta_free(&job->ck_meta);
+    if (job->has_restored) sl_ckpt_meta_free(&job->restored);
+    sl_strbuf_destroy(&job->plan_text);
+    free(job->ck_marks);
     free(job->ops);
     free(job->sinks);
     free(job->sources);

@@ -92,14 +92,30 @@ int sl_op_lookup_init(sl_op_t *op, sl_err_t *err);
 typedef struct sl_job_stats {
     uint64_t rows_in;          /* rows read by all sources */
     uint64_t rows_out;         /* rows written to all sinks */
+    bool stopped;              /* ended by SIGINT/SIGTERM */
+    bool restored;             /* started from a checkpoint or savepoint */
+    bool setup_failed;         /* the state directory could not be used (locked,
+                                  another job's checkpoint...): restarting cannot help */
+    int64_t checkpoints, checkpoints_failed;
 } sl_job_stats_t;
+
+/* How `sluice run` runs a job (its command-line options). */
+typedef struct sl_run_opts {
+    bool verbose;              /* per-operator counts at the end */
+    const char *state_dir;     /* --state-dir (else state.checkpoints.dir) */
+    bool fresh;                /* --fresh: discard the directory's checkpoints */
+    const char *from_savepoint;    /* --from-savepoint DIR */
+    const char *savepoint_on_stop; /* --savepoint-on-stop DIR */
+} sl_run_opts_t;
 
 /* Runs a planned job on a libuv loop in this thread until its bounded
  * sources are exhausted (then flushes everything and returns 0), or until
- * SIGINT/SIGTERM (stops cleanly, returns 0), or until it fails (returns
- * the error, err filled with the cause and SQL position). verbose prints
- * per-operator row counts to stderr at the end. */
-int sl_job_run(const sl_plan_t *plan, bool verbose, sl_job_stats_t *stats,
+ * SIGINT/SIGTERM (stops cleanly, returns 0, stats->stopped), or until it
+ * fails (returns the error, err filled with the cause and SQL position).
+ * With a state directory it locks it, starts from the newest complete
+ * checkpoint there (or from opts->from_savepoint), and takes checkpoints
+ * every execution.checkpointing.interval (exec/checkpoint.h). */
+int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t *stats,
                sl_err_t *err);
 
 #endif

@@ -13,6 +13,7 @@
 #ifndef SL_PLAN_PLAN_H
 #define SL_PLAN_PLAN_H
 
+#include "exec/checkpoint.h"
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -163,6 +164,7 @@ typedef struct sl_job_conf {
     int upsert_materialize;    /* table.exec.sink.upsert-materialize:
                                   0 AUTO, 1 NONE, 2 FORCE */
     const char *job_name;      /* pipeline.name */
+    sl_ckpt_conf_t ckpt;       /* state backend, checkpoints, restarts */
 } sl_job_conf_t;
 
 typedef struct sl_plan {

@@ -2133,6 +2133,7 @@ void sl_job_conf_init(sl_job_conf_t *c)
     c->minibatch_latency_ms = 0;
     c->minibatch_size = -1;
     c->job_name = "sluice-job";
+    sl_ckpt_conf_init(&c->ckpt);
 }
 
 /* Flink durations: "10 s", "2min", "500ms", "1h", plain number = ms. */
@@ -2204,6 +2205,9 @@ int sl_job_conf_set(sl_job_conf_t *c, const char *key, const char *value,
                               "'%s' expects AUTO, NONE or FORCE, got '%s'", key, value);
     } else if (!strcmp(key, "pipeline.name")) {
         c->job_name = value;
+    } else {
+        int rc = sl_ckpt_conf_set(&c->ckpt, key, value, err);
+        if (rc < 0) return rc;
     }
     return 0;
 }

@@ -612,6 +612,7 @@ typedef struct datagen_src {
     sl_arena_t arena;          /* generators */
     int64_t total;             /* number-of-rows, -1 when unbounded */
     int64_t emitted;
+    int64_t resumed;           /* emitted when restored (the rate counts from it) */
     int64_t rps;
     int64_t t0_ns;             /* CLOCK_MONOTONIC of the first next() */
     bool started;
@@ -664,7 +665,7 @@ static int datagen_next(sl_source_t *src, sl_batch_t *out, int max_rows,
     /* a batch covers at most a tenth of a second of rows */
     int64_t per_tick = d->rps / 10 > 0 ? d->rps / 10 : 1;
     if (k > per_tick) k = per_tick;
-    int64_t due = d->t0_ns + (int64_t)((__int128)d->emitted * 1000000000 / d->rps);
+    int64_t due = d->t0_ns + (int64_t)((__int128)(d->emitted - d->resumed) * 1000000000 / d->rps);
     if (!sleep_until(d, due)) return 0;
     clock_now_t now;
     now_fill(&now);
@@ -695,10 +696,44 @@ static void datagen_close(sl_source_t *src)
     src->ctx = NULL;
 }
 
+/* The position is the number of rows emitted ("dg1 N"): sequences go on
+ * from start + N, number-of-rows counts on, random fields are random. */
+static int datagen_position(sl_source_t *src, sl_strbuf_t *out)
+{
+    datagen_src_t *d = src->ctx;
+    return sl_strbuf_printf(out, "dg1 %lld", (long long)d->emitted);
+}
+
+static int datagen_restore(datagen_src_t *d, const char *p, size_t n, sl_err_t *err)
+{
+    char buf[64];
+    long long v;
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    if (sscanf(buf, "dg1 %lld", &v) != 1 || v < 0)
+        return sl_err_set(err, SL_EFORMAT, "datagen: the checkpoint's position '%s' is not one of "
+                          "a datagen source", buf);
+    d->emitted = d->resumed = v;
+    for (int c = 0; c < d->ncols; c++) {
+        gen_t *g = &d->gens[c];
+        if (!g->sequence || v == 0) continue;
+        /* start..start+v-1 were emitted */
+        if ((uint64_t)v > (uint64_t)g->imax - (uint64_t)g->seq_next) {
+            g->seq_next = g->imax;
+            g->seq_done = true;
+        } else {
+            g->seq_next += v;
+        }
+    }
+    return 0;
+}
+
 static const sl_source_ops_t datagen_source_ops = {
     .next = datagen_next,
     .wakeup = datagen_wakeup,
     .close = datagen_close,
+    .position = datagen_position,
 };
 
 static int check_rates(const sl_conn_ctx_t *ctx, sl_err_t *err)
@@ -748,6 +783,11 @@ static int datagen_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out,
     d->total = sl_options_int(ctx->opts, "number-of-rows", -1);
     d->rps = sl_options_int(ctx->opts, "rows-per-second", 10000);
     atomic_init(&d->wake, false);
+    if (ctx->restore && (rc = datagen_restore(d, ctx->restore, ctx->restore_len, err)) < 0) {
+        sl_arena_destroy(&d->arena);
+        free(d);
+        return rc;
+    }
     bool seq = false;
     for (int c = 0; c < d->ncols; c++) seq = seq || d->gens[c].sequence;
     out->ops = &datagen_source_ops;

@@ -139,6 +139,8 @@ typedef struct fs_src {
     size_t cap, start, len;
     bool eof;
     long long line;            /* line of the next record's start, 1-based */
+    long long records;         /* records read so far (the position) */
+    long long skip;            /* records still to skip (restored) */
 } fs_src_t;
 
 typedef struct file_list {
@@ -271,7 +273,10 @@ static int fs_next(sl_source_t *src, sl_batch_t *out, int max_rows,
             continue;
         }
         const char *rec = s->buf + s->start;
-        int rc = sl_format_decode(s->fmt, rec, rl, out, err);
+        int rc = 0;
+        if (s->skip > 0) s->skip--; /* read before the checkpoint */
+        else rc = sl_format_decode(s->fmt, rec, rl, out, err);
+        s->records++;
         if (rc < 0) {
             char msg[SL_ERR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", err->msg);
@@ -310,10 +315,19 @@ static void fs_src_close(sl_source_t *src)
     src->ctx = NULL;
 }
 
+/* The position: records read, in file order ("fs1 N"); a restored
+ * source skips that many (the files are read again, not their rows). */
+static int fs_position(sl_source_t *src, sl_strbuf_t *out)
+{
+    fs_src_t *s = src->ctx;
+    return sl_strbuf_printf(out, "fs1 %lld", s->records);
+}
+
 static const sl_source_ops_t fs_source_ops = {
     .next = fs_next,
     .wakeup = fs_wakeup,
     .close = fs_src_close,
+    .position = fs_position,
 };
 
 static int fs_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out,
@@ -347,6 +361,19 @@ static int fs_source_new(const sl_conn_ctx_t *ctx, sl_source_t *out,
     if (!s->buf) {
         rc = sl_err_set(err, SL_ENOMEM, "out of memory");
         goto done;
+    }
+    if (ctx->restore) {
+        char pb[64];
+        size_t pn = ctx->restore_len < sizeof pb - 1 ? ctx->restore_len : sizeof pb - 1;
+        memcpy(pb, ctx->restore, pn);
+        pb[pn] = 0;
+        if (sscanf(pb, "fs1 %lld", &s->skip) != 1 || s->skip < 0) {
+            rc = sl_err_set(err, SL_EFORMAT,
+                            "table '%s': the checkpoint's position '%s' is not one of a "
+                            "filesystem source",
+                            ctx->table ? ctx->table : "?", pb);
+            goto done;
+        }
     }
     out->ops = &fs_source_ops;
     out->ctx = s;
