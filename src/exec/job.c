@@ -51,9 +51,18 @@ typedef struct source_rt {
      * and after the last batch the operators consumed. */
     sl_strbuf_t pos[QUEUE_SLOTS];
     sl_strbuf_t last_pos;
+    /* A source that reads nothing still moves on (a binlog passes other
+     * tables' events): its position after an empty batch, valid while no
+     * batch was queued after it; taken as last_pos once the queue is
+     * empty (adopt_idle_positions). idle_scratch: the reader's. */
+    sl_strbuf_t idle_pos, idle_scratch;
+    bool idle_valid;
 } source_rt_t;
 
 enum { CK_IDLE = 0, CK_BARRIER, CK_ACKS };
+
+/* How long one turn of the loop drains the sources' queues (on_async). */
+#define DRAIN_BUDGET_MS 20
 
 struct sl_job {
     const sl_plan_t *plan;
@@ -87,6 +96,7 @@ struct sl_job {
     sl_ckpt_meta_t restored;   /* the checkpoint the job started from */
     bool has_restored;
     bool setup_failed;          /* open_state failed: not worth a restart */
+    unsigned drain_next;        /* the source a drain turn starts with */
     sl_strbuf_t plan_text;
     uint64_t plan_hash;
     uv_timer_t ckpt_timer;
@@ -100,6 +110,7 @@ struct sl_job {
     sl_ckpt_meta_t ck_meta;
     int64_t ck_failed_in_row;
     int64_t ck_done, ck_failed, ck_max_sync_ms, ck_last_ms;
+    int64_t ck_pause_ms, ck_max_pause_ms; /* sources held: barrier wait + sync part */
 };
 
 sl_state_t *sl_job_state(sl_job_t *job) { return job->state; }
@@ -235,13 +246,23 @@ static void *source_main(void *arg)
         int rc = s->src.ops->next(&s->src, b, SOURCE_BATCH_ROWS, &err);
 
         /* The position after this batch, before anyone can consume it. */
-        if (rc >= 0 && b->nrows > 0 && s->src.ops->position) {
-            sl_strbuf_clear(&s->pos[slot]);
-            if (s->src.ops->position(&s->src, &s->pos[slot])) {
+        bool idle = false;
+        if (rc >= 0 && s->src.ops->position) {
+            sl_strbuf_t *pb = b->nrows > 0 ? &s->pos[slot] : &s->idle_scratch;
+            sl_strbuf_clear(pb);
+            if (s->src.ops->position(&s->src, pb))
                 rc = sl_err_set(&err, SL_ENOMEM, "out of memory");
-            }
+            idle = b->nrows == 0 && pb->len > 0;
         }
         pthread_mutex_lock(&s->mu);
+        if (idle && rc >= 0) {
+            sl_strbuf_t t = s->idle_pos;
+            s->idle_pos = s->idle_scratch;
+            s->idle_scratch = t;
+            s->idle_valid = true;
+        } else if (rc >= 0 && b->nrows > 0) {
+            s->idle_valid = false;
+        }
         if (rc < 0) {
             s->rc = rc;
             s->err = err;
@@ -264,6 +285,24 @@ static void *source_main(void *arg)
     uv_async_send(&s->job->async);
     sl_fn_thread_cleanup(); /* connectors may have used the zone cache */
     return NULL;
+}
+
+/* Loop thread, sources held: a source whose queue is empty and whose last
+ * batch was empty is at the position it reported then (every batch before
+ * it was consumed). 0 or -SL_ENOMEM. */
+static int adopt_idle_positions(sl_job_t *job)
+{
+    int rc = 0;
+    for (int i = 0; i < job->nsources; i++) {
+        source_rt_t *s = &job->sources[i];
+        pthread_mutex_lock(&s->mu);
+        if (s->idle_valid && s->qcount == 0) {
+            sl_strbuf_clear(&s->last_pos);
+            if (sl_strbuf_append(&s->last_pos, s->idle_pos.buf, s->idle_pos.len)) rc = -SL_ENOMEM;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return rc;
 }
 
 static int flush_all(sl_job_t *job, sl_err_t *err)
@@ -333,7 +372,8 @@ static int write_savepoint(sl_job_t *job, const char *dir, sl_err_t *err)
     m.plan_hash = job->plan_hash;
     m.nsources = job->nsources;
     m.sources = calloc((size_t)(job->nsources + 1), sizeof *m.sources);
-    if (!rc && !m.sources) rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+    if (!rc && (!m.sources || adopt_idle_positions(job)))
+        rc = sl_err_set(err, SL_ENOMEM, "out of memory");
     for (int i = 0; !rc && i < job->nsources; i++)
         if (sl_strbuf_append(&m.sources[i], job->sources[i].last_pos.buf ? job->sources[i].last_pos.buf : "",
                              job->sources[i].last_pos.len))
@@ -476,7 +516,8 @@ static void ckpt_barrier(sl_job_t *job)
     m->plan_hash = job->plan_hash;
     m->nsources = job->nsources;
     m->sources = calloc((size_t)(job->nsources + 1), sizeof *m->sources);
-    if (!m->sources || sl_strbuf_append(&m->plan, job->plan_text.buf, job->plan_text.len)) {
+    if (!m->sources || adopt_idle_positions(job) ||
+        sl_strbuf_append(&m->plan, job->plan_text.buf, job->plan_text.len)) {
         ckpt_fail(job, "out of memory");
         return;
     }
@@ -501,6 +542,8 @@ static void ckpt_barrier(sl_job_t *job)
     }
     job->ck_sync_ms = wall_ms() - t0;
     if (job->ck_sync_ms > job->ck_max_sync_ms) job->ck_max_sync_ms = job->ck_sync_ms;
+    job->ck_pause_ms = wall_ms() - job->ck_started;
+    if (job->ck_pause_ms > job->ck_max_pause_ms) job->ck_max_pause_ms = job->ck_pause_ms;
     job->ck_phase = CK_ACKS;
     job->pause_sources = false;
     uv_async_send(&job->async);
@@ -532,9 +575,11 @@ static void ckpt_acks(sl_job_t *job)
     }
     int64_t now = wall_ms();
     job->ck_last_ms = now - job->ck_started;
-    SL_LOG_INFO("checkpoint %lld complete: %llu bytes of state, %lld ms (%lld ms synchronous)",
+    SL_LOG_INFO("checkpoint %lld complete: %llu bytes of state, %lld ms (%lld ms synchronous, "
+                "sources held %lld ms)",
                 (long long)job->ck_id, (unsigned long long)job->ck_bytes,
-                (long long)job->ck_last_ms, (long long)job->ck_sync_ms);
+                (long long)job->ck_last_ms, (long long)job->ck_sync_ms,
+                (long long)job->ck_pause_ms);
     job->ck_done++;
     job->ck_failed_in_row = 0;
     job->ck_phase = CK_IDLE;
@@ -589,8 +634,15 @@ static void on_async(uv_async_t *h)
             return;
         }
     }
-    for (int i = 0; i < job->nsources && !job->failed; i++) {
-        source_rt_t *s = &job->sources[i];
+    /* A turn drains for at most DRAIN_BUDGET_MS and then yields to the
+     * loop (timers: mini-batches, checkpoints; the sinks' sockets), coming
+     * back at its next iteration: a source that refills its queue as fast
+     * as it is drained must not starve them. */
+    int64_t turn_end = wall_ms() + DRAIN_BUDGET_MS;
+    bool yielded = false;
+    int first = job->nsources ? job->drain_next++ % job->nsources : 0; /* turns rotate */
+    for (int j = 0; j < job->nsources && !job->failed; j++) {
+        source_rt_t *s = &job->sources[(first + j) % job->nsources];
         for (;;) {
             /* Backpressure: an operator that holds enough stops the
              * draining; the sources then block on their full queues. A
@@ -598,6 +650,11 @@ static void on_async(uv_async_t *h)
             if (job->pause_sources ||
                 (job->has_resume && ops_pending(job) == SL_OP_FULL)) {
                 all_done = false;
+                break;
+            }
+            if (wall_ms() >= turn_end) {
+                all_done = false;
+                yielded = true;
                 break;
             }
             pthread_mutex_lock(&s->mu);
@@ -645,6 +702,7 @@ static void on_async(uv_async_t *h)
     }
     if (job->ck_phase != CK_IDLE && !job->failed) ckpt_progress(job);
     if (all_done && !job->failed && !job->pause_sources) finish(job);
+    else if (yielded && !job->failed) uv_async_send(&job->async);
 }
 
 static void on_timer(uv_timer_t *t)
@@ -914,6 +972,7 @@ static int open_state(sl_job_t *job, sl_err_t *err)
         rconf.write_buffer_count = (int)c->rocks_write_buffers;
         rconf.block_size = c->rocks_block_size;
         rconf.background_threads = (int)c->rocks_threads;
+        rconf.incremental = c->incremental;
         rc = sl_state_rocksdb_open(job->workdir, from[0] ? st : NULL, &rconf, &job->state, err);
         if (rc) return rc;
     } else if (from[0]) {
@@ -1119,6 +1178,8 @@ done:
                 sl_strbuf_destroy(&s->pos[k]);
             }
             sl_strbuf_destroy(&s->last_pos);
+            sl_strbuf_destroy(&s->idle_pos);
+            sl_strbuf_destroy(&s->idle_scratch);
             pthread_mutex_destroy(&s->mu);
             pthread_cond_destroy(&s->cv);
         }
@@ -1134,9 +1195,9 @@ done:
     if (verbose && (job->ck_done || job->ck_failed))
         fprintf(stderr,
                 "  checkpoints: %lld complete, %lld failed; last %lld ms, longest synchronous "
-                "part %lld ms\n",
+                "part %lld ms, longest pause of the sources %lld ms\n",
                 (long long)job->ck_done, (long long)job->ck_failed, (long long)job->ck_last_ms,
-                (long long)job->ck_max_sync_ms);
+                (long long)job->ck_max_sync_ms, (long long)job->ck_max_pause_ms);
     if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->stopped = job->stopping;

@@ -395,6 +395,7 @@ typedef struct mycdc {
     binpos_t cur;              /* end of the last event read */
     binpos_t committed;        /* end of the last whole transaction */
     bool in_txn;
+    int64_t idle_ret_ms;      /* when an empty batch was last handed back */
     int txn_mark;              /* rows in the output before this transaction */
     int lost;                  /* reconnections since the last event read */
     bool started;              /* connected and positioned */
@@ -2817,6 +2818,18 @@ static int cdc_step(mycdc_t *c, sl_batch_t *out, int max_rows, sl_err_t *err)
             if (poll(&p, 1, 0) <= 0) return 0;
         }
         if (out->nrows >= max_rows && (!c->in_txn || out->nrows >= txn_cap)) return 0;
+        /* Nothing of ours for a while, between transactions: an empty
+         * batch, so the engine learns the position moved on (a checkpoint
+         * then holds it, and a restart does not reread what passed). */
+        if (!out->nrows && !c->in_txn) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+            if (now - c->idle_ret_ms >= 200) {
+                c->idle_ret_ms = now;
+                return 0;
+            }
+        }
         rc = stream_step(c, out, err);
         if (rc) return atomic_load(&c->stop) ? SL_SOURCE_END : rc;
     }
