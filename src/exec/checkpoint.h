@@ -43,7 +43,7 @@ typedef struct sl_ckpt_conf {
     int64_t rocks_write_buffers;   /* state.backend.rocksdb.writebuffer.count */
     int64_t rocks_block_size;      /* state.backend.rocksdb.block.blocksize */
     int64_t rocks_threads;         /* state.backend.rocksdb.thread.num */
-    bool incremental;              /* state.backend.incremental (accepted) */
+    bool incremental;              /* state.backend.incremental (rocksdb: shared SST files) */
     int64_t interval_ms;           /* execution.checkpointing.interval; 0 off */
     int64_t timeout_ms;            /* .timeout, 10 min */
     int64_t min_pause_ms;          /* .min-pause */

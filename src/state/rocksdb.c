@@ -153,6 +153,7 @@ struct rstate {
     size_t spill;                   /* batch bytes written early (see spill) */
     int fail;                       /* sticky error: SL_E* code or 0 */
     char fail_msg[384];
+    bool incremental;               /* snapshots share SST files (hard links) */
 };
 
 static const sl_state_ops_t rocksdb_ops;
@@ -166,6 +167,7 @@ void sl_rocksdb_conf_init(sl_rocksdb_conf_t *c)
     c->write_buffer_count = 2;
     c->block_size = 4 << 10;
     c->background_threads = 2;
+    c->incremental = false;
 }
 
 /* Grows b to hold n bytes; keeps its contents. 0 or -SL_ENOMEM. */
@@ -969,7 +971,7 @@ static int mkdir_p(const char *path)
 /* Copies file src to new file dst with buffer b (SL_COPY_BUF bytes). 0 or
  * an errno; a partial dst is removed. */
 #define SL_COPY_BUF (1 << 20)
-static int copy_file(const char *src, const char *dst, char *b)
+static int copy_file(const char *src, const char *dst, char *b, bool sync)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0) return errno;
@@ -994,6 +996,7 @@ static int copy_file(const char *src, const char *dst, char *b)
         if (rc) break;
     }
     close(in);
+    if (!rc && sync && fsync(out)) rc = errno;
     if (close(out) && !rc) rc = errno;
     if (rc) unlink(dst);
     return rc;
@@ -1033,7 +1036,7 @@ static int link_snapshot(const char *from, const char *dir, sl_err_t *err)
         if (lstat(src, &sb) || !S_ISREG(sb.st_mode)) continue;
         int e = 0;
         if (!(has_suffix(nm, ".sst") || has_suffix(nm, ".blob")) || link(src, dst))
-            e = copy_file(src, dst, b);
+            e = copy_file(src, dst, b, false);
         if (e)
             rc = sl_err_set(err, SL_EIO, "state backend rocksdb: cannot copy %s to %s: %s",
                             src, dst, strerror(e));
@@ -1045,6 +1048,47 @@ static int link_snapshot(const char *from, const char *dir, sl_err_t *err)
     free(b);
     free(src);
     free(dst);
+    return rc;
+}
+
+/* A full (not incremental) snapshot: RocksDB's checkpoint hard-linked the
+ * SST and blob files, which the working database and earlier snapshots
+ * share; each shared one is replaced by a synced copy of its own, so the
+ * snapshot holds every byte of the state itself (as Flink's full
+ * checkpoints do) and survives damage to the others' files. The directory
+ * is synced by the caller. 0 or -SL_E* with err naming the file. */
+static int unshare_snapshot(const char *dir, sl_err_t *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return sl_err_set(err, SL_EIO, "state snapshot: cannot read %s: %s", dir,
+                          strerror(errno));
+    char *b = malloc(SL_COPY_BUF);
+    size_t dl = strlen(dir);
+    char *src = malloc(dl + NAME_MAX + 2), *tmp = malloc(dl + NAME_MAX + 8);
+    int rc = 0;
+    if (!b || !src || !tmp) rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+    struct dirent *de;
+    while (!rc && (de = readdir(d))) {
+        const char *nm = de->d_name;
+        if (!(has_suffix(nm, ".sst") || has_suffix(nm, ".blob"))) continue;
+        sprintf(src, "%s/%s", dir, nm);
+        sprintf(tmp, "%s/%s.copy", dir, nm);
+        struct stat sb;
+        if (lstat(src, &sb) || !S_ISREG(sb.st_mode) || sb.st_nlink < 2) continue;
+        int e = copy_file(src, tmp, b, true);
+        if (!e && rename(tmp, src)) {
+            e = errno;
+            unlink(tmp);
+        }
+        if (e)
+            rc = sl_err_set(err, SL_EIO, "state snapshot: cannot copy %s: %s", src,
+                            strerror(e));
+    }
+    closedir(d);
+    free(b);
+    free(src);
+    free(tmp);
     return rc;
 }
 
@@ -1106,6 +1150,18 @@ static int rk_snapshot(sl_state_t *st, const char *dir, uint64_t *bytes,
         rocksdb_free(e);
         remove_tree(dir);
         return rc;
+    }
+    if (!s->incremental) {
+        int rc = unshare_snapshot(dir, err);
+        int dfd = rc ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (!rc && (dfd < 0 || fsync(dfd)))
+            rc = sl_err_set(err, SL_EIO, "state snapshot: cannot sync %s: %s", dir,
+                            strerror(errno));
+        if (dfd >= 0) close(dfd);
+        if (rc) {
+            remove_tree(dir);
+            return rc;
+        }
     }
     /* RocksDB syncs the checkpoint's files and directory; its entry in the
      * parent is ours to sync */
@@ -1301,6 +1357,7 @@ int sl_state_rocksdb_open(const char *dir, const char *from,
     }
     s->base.ops = &rocksdb_ops;
     s->next_id = FIRST_ID;
+    s->incremental = c.incremental;
     sl_hmap_init(&s->tables, 0);
     s->cache = rocksdb_cache_create_lru((size_t)c.block_cache_bytes);
     s->bbto = rocksdb_block_based_options_create();

@@ -13,6 +13,7 @@
 #ifndef SL_STATE_ROCKSDB_H
 #define SL_STATE_ROCKSDB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "state/state.h"
@@ -25,6 +26,10 @@ typedef struct sl_rocksdb_conf {
     int write_buffer_count;       /* state.backend.rocksdb.writebuffer.count, default 2 */
     int64_t block_size;           /* state.backend.rocksdb.block.blocksize, default 4 KB */
     int background_threads;       /* state.backend.rocksdb.thread.num, default 2 */
+    bool incremental;             /* state.backend.incremental, default false: whether a
+                                     snapshot shares its SST files with the working
+                                     database and earlier snapshots (hard links, only
+                                     new files cost) or holds copies of its own */
 } sl_rocksdb_conf_t;
 
 /* Fills c with the defaults above. */

@@ -1547,6 +1547,45 @@ END_TEST
  * every key and value back in order; point reads of every third key, in
  * another scattered order, go through the bloom filters and a cache that
  * cannot hold the data. */
+/* state.backend.incremental: true shares the snapshot's SST files with the
+ * working database (hard links); false (the default) gives the snapshot
+ * copies of its own, and both restore the same state. */
+START_TEST(test_rocksdb_incremental)
+{
+    for (int incr = 0; incr < 2; incr++) {
+        testbed_t tb;
+        tb_init(&tb);
+        char snap[400], sst[600];
+        tb_path(&tb, "snap", snap, sizeof snap);
+        sl_rocksdb_conf_t c;
+        sl_rocksdb_conf_init(&c);
+        ck_assert(!c.incremental);
+        c.incremental = incr;
+        sl_state_t *st = tb_open_conf(&tb, B_ROCKSDB, NULL, &c);
+        sl_kv_t *kv = sl_state_table(st, "t", 0);
+        unsigned char k[5], v[32];
+        begin(st);
+        for (uint32_t i = 0; i < 5000; i++) {
+            put_u32_key(k, i);
+            memset(v, (int)(i & 0xff), sizeof v);
+            ck_assert_int_eq(sl_kv_put(kv, k, 5, v, sizeof v), 0);
+        }
+        commit(st);
+        sl_err_t err;
+        ck_assert_msg(snapshot(st, snap, NULL, &err) == 0, "%s", err.msg);
+        int shared = -1;
+        ck_assert(first_sst(snap, sst, sizeof sst, &shared));
+        ck_assert_int_eq(shared, incr);
+        sl_state_free(st);
+        st = tb_open_conf(&tb, B_ROCKSDB, snap, &c);
+        kv = sl_state_table(st, "t", 0);
+        ck_assert_uint_eq(sl_kv_count(kv), 5000);
+        sl_state_free(st);
+        tb_close(&tb);
+    }
+}
+END_TEST
+
 START_TEST(test_rocksdb_bigger_than_memory)
 {
     testbed_t tb;
@@ -1731,6 +1770,7 @@ static Suite *state_suite(void)
     tcase_add_test(tc, test_rocksdb_open);
     tcase_add_test(tc, test_rocksdb_big_step);
     tcase_add_test(tc, test_rocksdb_snapshot_immutable);
+    tcase_add_test(tc, test_rocksdb_incremental);
     tcase_add_test(tc, test_rocksdb_bigger_than_memory);
     suite_add_tcase(s, tc);
     return s;
