@@ -148,6 +148,33 @@ wait $fp
 check "restart-strategy none: the job fails with exit status 1 and its cause" \
   bash -c "[ $rc -eq 1 ] && grep -q 'HTTP 500' '$tmp/none.err'"
 es_faults_clear
+# failure-rate: more failures within the interval than allowed gives up.
+job frate hashmap "SET 'restart-strategy' = 'failure-rate';
+SET 'restart-strategy.failure-rate.max-failures-per-interval' = '2';
+SET 'restart-strategy.failure-rate.failure-rate-interval' = '1 min';
+SET 'restart-strategy.failure-rate.delay' = '50 ms';" |
+  sed "s/'sink.bulk-flush.backoff.strategy' = 'CONSTANT'/'sink.bulk-flush.backoff.strategy' = 'DISABLED'/" > "$tmp/frate.sql"
+( sleep 1; es_fault '[{"kind":"request_status","status":500,"count":-1}]' >/dev/null ) &
+fp=$!
+"$S" run --state-dir "$tmp/state-frate" "$tmp/frate.sql" > /dev/null 2> "$tmp/frate.err"
+rc=$?
+wait $fp
+es_faults_clear
+check "restart-strategy failure-rate restarts twice, then gives up with exit status 1" \
+  bash -c "[ $rc -eq 1 ] && grep -q 'restart 2 (restart-strategy failure-rate)' '$tmp/frate.err' &&
+           ! grep -q 'restart 3 ' '$tmp/frate.err' && grep -q 'restart-strategy failure-rate gives up after 2 restarts' '$tmp/frate.err'"
+# A checkpoint whose sink acknowledgements take longer than the timeout
+# fails; with no failure tolerated the job fails.
+job ctimeout hashmap "SET 'execution.checkpointing.timeout' = '400 ms';
+SET 'restart-strategy' = 'none';" > "$tmp/ctimeout.sql"
+( sleep 1; es_fault '[{"kind":"delay","ms":1500,"count":-1,"path":"_bulk"}]' >/dev/null ) &
+fp=$!
+"$S" run --state-dir "$tmp/state-ctimeout" "$tmp/ctimeout.sql" > /dev/null 2> "$tmp/ctimeout.err"
+rc=$?
+wait $fp
+es_faults_clear
+check "a checkpoint past execution.checkpointing.timeout fails and, beyond tolerance, fails the job" \
+  bash -c "[ $rc -eq 1 ] && grep -q 'timed out after [0-9]* ms (execution.checkpointing.timeout)' '$tmp/ctimeout.err'"
 
 # ---- disk full: failed checkpoints, tolerated or not ----
 # The state directory on a 1 MB tmpfs; 20000 groups make each checkpoint
