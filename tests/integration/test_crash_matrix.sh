@@ -276,6 +276,7 @@ matrix() { # backend-variant
   check "$variant: PostgreSQL: every group's COUNT(*) and SUM(id) equal MariaDB's (nothing lost, nothing twice)" \
     cmp -s "$tmp/$db.want_contrib" "$tmp/$db.got_contrib"
   [ $ok -eq 0 ] || { diff "$tmp/$db.want_contrib" "$tmp/$db.got_contrib" | head -5; }
+  rm -f "$tmp/$db.es_diff"
   check "$variant: Elasticsearch: every document equals MariaDB's answer" same_es "$db"
   [ -f "$tmp/$db.es_diff" ] && cat "$tmp/$db.es_diff"
   check "$variant: no sanitizer reports" bash -c "! grep -q Sanitizer '$log'"
