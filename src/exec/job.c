@@ -1132,6 +1132,13 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
         if (job->has_restored && si < job->restored.nsources && job->restored.sources[si].len) {
             ctx.restore = job->restored.sources[si].buf;
             ctx.restore_len = job->restored.sources[si].len;
+            /* Until its first batch is consumed the source is where it
+             * resumes: a checkpoint taken before then must say so, for
+             * the restored state holds what came before. */
+            if (sl_strbuf_append(&s->last_pos, ctx.restore, ctx.restore_len)) {
+                rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+                break;
+            }
         } else if (job->has_restored) {
             SL_LOG_WARN("source '%s' has no position in the checkpoint: it reads from its "
                         "start again",

@@ -1991,8 +1991,12 @@ static int pos_encode(mycdc_t *c, sl_strbuf_t *out)
     P(sl_strbuf_printf(out, POS_MAGIC " %d\nphase %s\nbinlog", POS_VERSION,
                        snap ? "snapshot" : "binlog"));
     P(put_qs(out, c->committed.file));
+    /* Rows of the open transaction already out: those passed in this run
+     * (txn_rows counts emitted and dropped ones) and those still to drop
+     * (skip: out before a restore or reconnect, not yet read again), so a
+     * position taken before the transaction is read again keeps them. */
     P(sl_strbuf_printf(out, " %llu %llu\n", (unsigned long long)c->committed.pos,
-                       (unsigned long long)c->txn_rows));
+                       (unsigned long long)(c->txn_rows + c->skip)));
     if (c->has_gtids) {
         sl_strbuf_clear(&c->gtidbuf);
         P(sl_bl_gtids_format(&c->gtids, &c->gtidbuf));
