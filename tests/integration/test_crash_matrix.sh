@@ -249,6 +249,29 @@ matrix() { # backend-variant
     kill -9 "$jobpid" 2>/dev/null; wait "$jobpid" 2>/dev/null; jobpid=
   done
   touch "$tmp/$db.stop"; wait "$writerpid"; writerpid=
+  if [ "$variant" = "${BACKENDS%% *}" ]; then
+    # A lost database: MariaDB killed under the running job and started
+    # again; the job reconnects, or fails and restarts from its checkpoint
+    # (fixed-delay), and the end must still be exact.
+    "$S" run --set restart-strategy=fixed-delay --set restart-strategy.fixed-delay.attempts=40 \
+      --set restart-strategy.fixed-delay.delay=500ms --state-dir "$tmp/$db.state" "$tmp/$db.sql" \
+      > "$tmp/$db.out" 2> "$tmp/$db.outage" &
+    jobpid=$!
+    sleep 1.5
+    mdb_kill "$tmp/mdb"
+    sleep 6   # longer than mysql-cdc's own reconnect attempts
+    mdb_restart "$tmp/mdb" > /dev/null || echo "  (MariaDB did not restart)"
+    for i in $(seq 1 60); do
+      grep -qE "reconnected to|restart [0-9]+ \(restart-strategy fixed-delay\)" "$tmp/$db.outage" && break
+      sleep 0.5
+    done
+    sleep 2
+    kill -9 "$jobpid" 2>/dev/null; wait "$jobpid" 2>/dev/null; jobpid=
+    check "$variant: MariaDB killed and restarted under the job: it reconnected or restarted from its checkpoint" \
+      grep -qE "reconnected to|restart [0-9]+ \(restart-strategy fixed-delay\)" "$tmp/$db.outage"
+    grep -E "restart [0-9]+ \(|reconnected to" "$tmp/$db.outage" | head -2 | cut -c1-200 | sed 's/^/     /'
+    cat "$tmp/$db.outage" >> "$log"
+  fi
   mdb_sql "INSERT INTO $db.done VALUES (1)"
   "$S" run --verbose --state-dir "$tmp/$db.state" "$tmp/$db.sql" > "$tmp/$db.out" 2>> "$log" &
   jobpid=$!
