@@ -61,6 +61,11 @@ typedef struct source_rt {
 
 enum { CK_IDLE = 0, CK_BARRIER, CK_ACKS };
 
+/* A checkpoint's "position" of a bounded source that reports none: read to
+ * its end, or still being read. */
+#define POS_DONE "sluice:source-read-to-its-end"
+#define POS_PARTIAL "sluice:source-being-read"
+
 /* How long one turn of the loop drains the sources' queues (on_async). */
 #define DRAIN_BUDGET_MS 20
 
@@ -289,12 +294,22 @@ static void *source_main(void *arg)
 
 /* Loop thread, sources held: a source whose queue is empty and whose last
  * batch was empty is at the position it reported then (every batch before
- * it was consumed). 0 or -SL_ENOMEM. */
+ * it was consumed). A bounded source that has no positions is recorded as
+ * read to its end (POS_DONE: not read again after a restore) or as being
+ * read (POS_PARTIAL: a restore is refused). 0 or -SL_ENOMEM. */
 static int adopt_idle_positions(sl_job_t *job)
 {
     int rc = 0;
     for (int i = 0; i < job->nsources; i++) {
         source_rt_t *s = &job->sources[i];
+        if (!s->src.ops || !s->src.ops->position) {
+            if (s->src.ops && s->src.bounded) {
+                const char *mark = s->drained ? POS_DONE : POS_PARTIAL;
+                sl_strbuf_clear(&s->last_pos);
+                if (sl_strbuf_append(&s->last_pos, mark, strlen(mark))) rc = -SL_ENOMEM;
+            }
+            continue;
+        }
         pthread_mutex_lock(&s->mu);
         if (s->idle_valid && s->qcount == 0) {
             sl_strbuf_clear(&s->last_pos);
@@ -1104,8 +1119,9 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
         job->ck_last_done = wall_ms();
     }
 
-    /* Literal rows first, then the source threads. */
-    for (int i = 0; i < job->nops && !rc; i++)
+    /* Literal rows first, then the source threads. A restored job's state
+     * holds the literal rows already: they went in before any checkpoint. */
+    for (int i = 0; i < job->nops && !rc && !job->has_restored; i++)
         if (job->ops[i].node->kind == SL_PN_VALUES) {
             rc = step_begin(job, err);
             if (!rc) rc = step_end(job, emit_values(job, &job->ops[i], err), err);
@@ -1129,7 +1145,25 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
             break;
         }
         int si = job->nsources - 1;
-        if (job->has_restored && si < job->restored.nsources && job->restored.sources[si].len) {
+        const sl_strbuf_t *rp = job->has_restored && si < job->restored.nsources
+                                    ? &job->restored.sources[si] : NULL;
+        bool was_done = rp && rp->len == strlen(POS_DONE) && !memcmp(rp->buf, POS_DONE, rp->len);
+        if (rp && rp->len == strlen(POS_PARTIAL) && !memcmp(rp->buf, POS_PARTIAL, rp->len)) {
+            rc = sl_err_set(err, SL_EINVAL,
+                            "source '%s' (connector '%s') cannot resume in the middle, and it was "
+                            "being read when the checkpoint was taken; start again with --fresh",
+                            n->table ? n->table->name : "?", n->conn->name);
+            job->setup_failed = true;
+            break;
+        }
+        if (was_done) {
+            /* Read to its end before the checkpoint: its rows are in the
+             * state; it is not read again. */
+            if (sl_strbuf_append(&s->last_pos, POS_DONE, strlen(POS_DONE))) {
+                rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+                break;
+            }
+        } else if (rp && rp->len) {
             ctx.restore = job->restored.sources[si].buf;
             ctx.restore_len = job->restored.sources[si].len;
             /* Until its first batch is consumed the source is where it
@@ -1149,6 +1183,10 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
             SL_LOG_WARN("source '%s' (connector '%s') cannot resume from a checkpoint: after a "
                         "restart it reads from its start",
                         n->table ? n->table->name : "?", n->conn->name);
+        if (was_done) {
+            s->ended = s->drained = true;
+            continue;
+        }
         if (pthread_create(&s->thread, NULL, source_main, s)) {
             rc = sl_err_set(err, SL_EINTERNAL, "cannot start a source thread");
             break;
