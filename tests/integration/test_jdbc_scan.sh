@@ -156,6 +156,27 @@ SQL
 check "mysql big table: every row once" has "$tmp/mybig.out" '+I[150000, 11250075000, 76800000]'
 rss=$(tail -1 "$tmp/mybig.rss")
 check "mysql big table (77 MB): streamed, peak RSS ${rss} kB < 60 MB" rss_ok "$rss"
+# Checkpoints: a jdbc scan has no position; read to its end before a
+# checkpoint, it is not read again after a restore (its rows are in the
+# state), so a restarted job reads only the datagen rows.
+cat > "$tmp/myckpt.sql" <<SQL
+SET 'execution.checkpointing.interval' = '200 ms';
+CREATE TABLE src (id BIGINT, pad STRING) WITH ('connector' = 'jdbc', $MY, 'table-name' = 'big');
+CREATE TABLE dg (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+CREATE TABLE o (n BIGINT, s BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT COUNT(*), SUM(id) FROM (SELECT id FROM src UNION ALL SELECT id FROM dg WHERE id > 0 AND id < 0);
+SQL
+"$S" run --state-dir "$tmp/myckpt.state" "$tmp/myckpt.sql" > /dev/null 2> "$tmp/myckpt.err" &
+jp=$!
+sleep 4
+kill -9 $jp; wait $jp 2>/dev/null
+"$S" run --verbose --state-dir "$tmp/myckpt.state" "$tmp/myckpt.sql" > /dev/null 2> "$tmp/myckpt2.err" &
+jp=$!
+sleep 2
+kill -TERM $jp; wait $jp
+read_again=$(sed -n 's/.*job finished: \([0-9]*\) rows read.*/\1/p' "$tmp/myckpt2.err")
+check "mysql: a scan read to its end before a checkpoint is not read again after a restore (${read_again:-?} rows read)" \
+  bash -c "grep -q 'restoring the job from' '$tmp/myckpt2.err' && [ -n '$read_again' ] && [ '${read_again:-0}' -lt 1000 ]"
 # A read blocked by a lock returns on SIGTERM.
 mdb_sql "SELECT 1" >/dev/null
 ( MYSQL_PWD= mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MDB_PORT" -u root -N -B \
