@@ -1376,8 +1376,11 @@ static void on_ddl(mycdc_t *c, const sl_bl_query_t *q)
  * whole transaction with backoff (each attempt logged), and go on; rows
  * of the transaction that went downstream in earlier batches (a
  * transaction bigger than a batch) are skipped when they come again. */
-static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why, sl_err_t *err)
+static int reconnect(mycdc_t *c, sl_batch_t *out, const char *why_in, sl_err_t *err)
 {
+    /* why_in may be mysql_error() of the connection closed below: a copy */
+    char why[256];
+    snprintf(why, sizeof why, "%s", why_in ? why_in : "?");
     if (c->in_txn) {
         int in_batch = out->nrows > c->txn_mark ? out->nrows - c->txn_mark : 0;
         /* sl_batch has no truncate: the rows past the mark are forgotten
