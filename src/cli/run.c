@@ -70,89 +70,6 @@ typedef struct kv {
     char *key, *value;
 } kv_t;
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Runs the job; when it fails, restarts it in this process from its last
- * checkpoint as restart-strategy says (Flink's strategies and keys), and
- * gives up with the last cause when the strategy does. */
-static int run_with_restarts(const sl_plan_t *plan, sl_run_opts_t *o, sl_job_stats_t *stats,
-                             sl_err_t *err)
-{
-    const sl_ckpt_conf_t *c = &plan->conf.ckpt;
-    int strat = c->restart;
-    if (strat == SL_RESTART_DEFAULT)
-        strat = c->interval_ms > 0 ? SL_RESTART_EXPONENTIAL : SL_RESTART_NONE;
-    int64_t attempts = 0;
-    double backoff = (double)c->exp_initial_ms;
-    int64_t *fails = NULL; /* failure times, failure-rate */
-    int nfails = 0;
-    int rc;
-    for (;;) {
-        int64_t started = mono_ms();
-        rc = sl_job_run(plan, o, stats, err);
-        if (!rc || stats->stopped || stats->setup_failed) break;
-        int64_t now = mono_ms(), delay = 0;
-        bool again = false;
-        const char *name = "none";
-        switch (strat) {
-        case SL_RESTART_FIXED_DELAY:
-            name = "fixed-delay";
-            again = attempts < c->fd_attempts;
-            delay = c->fd_delay_ms;
-            break;
-        case SL_RESTART_FAILURE_RATE: {
-            name = "failure-rate";
-            int64_t *nf = realloc(fails, (size_t)(nfails + 1) * sizeof *nf);
-            if (!nf) break;
-            fails = nf;
-            fails[nfails++] = now;
-            int recent = 0;
-            for (int i = 0; i < nfails; i++) recent += now - fails[i] <= c->fr_interval_ms;
-            again = recent <= c->fr_max;
-            delay = c->fr_delay_ms;
-            break;
-        }
-        case SL_RESTART_EXPONENTIAL:
-            name = "exponential-delay";
-            if (now - started >= c->exp_reset_ms) backoff = (double)c->exp_initial_ms;
-            again = true;
-            delay = (int64_t)backoff;
-            if (c->exp_jitter > 0)
-                delay += (int64_t)(backoff * c->exp_jitter * ((double)(rand() % 2001) / 1000.0 - 1.0));
-            if (delay < 0) delay = 0;
-            backoff *= c->exp_multiplier > 1 ? c->exp_multiplier : 1;
-            if (backoff > (double)c->exp_max_ms) backoff = (double)c->exp_max_ms;
-            break;
-        default:
-            break;
-        }
-        if (!again) {
-            if (strat != SL_RESTART_NONE && attempts)
-                SL_LOG_ERROR("restart-strategy %s gives up after %lld restarts", name,
-                             (long long)attempts);
-            break;
-        }
-        attempts++;
-        SL_LOG_WARN("the job failed: %s; restart %lld (restart-strategy %s) in %lld ms, from "
-                    "the last checkpoint",
-                    err->msg, (long long)attempts, name, (long long)delay);
-        /* Later runs start from the state directory's checkpoints. */
-        o->fresh = false;
-        o->from_savepoint = NULL;
-        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) && errno == EINTR) {
-        }
-        sl_err_clear(err);
-    }
-    free(fails);
-    return rc;
-}
-
 int sl_cmd_run(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -319,7 +236,7 @@ int sl_cmd_run(int argc, char **argv)
     }
     sl_job_stats_t stats;
     ropts.verbose = verbose;
-    rc = run_with_restarts(&plan, &ropts, &stats, &err);
+    rc = sl_job_run_restarting(&plan, &ropts, &stats, &err);
     if (rc) {
         print_err(&sc, &err);
         status = rc == -SL_ENOMEM || rc == -SL_EINTERNAL ? 2 : 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "connectors/blackhole/blackhole.h"
+#include "connectors/collect/collect.h"
 #include "connectors/datagen/datagen.h"
 #include "connectors/elasticsearch/es.h"
 #include "connectors/filesystem/filesystem.h"
@@ -25,6 +26,7 @@ static const sl_connector_type_t *const types[] = {
     &sl_jdbc_connector,
     &sl_elasticsearch7_connector,
     &sl_elasticsearch6_connector,
+    &sl_collect_connector,
 };
 
 #define NTYPES ((int)(sizeof types / sizeof types[0]))

@@ -57,6 +57,7 @@ typedef struct source_rt {
      * empty (adopt_idle_positions). idle_scratch: the reader's. */
     sl_strbuf_t idle_pos, idle_scratch;
     bool idle_valid;
+    uint64_t bp_ns;            /* the reader waited for a free slot (under mu) */
 } source_rt_t;
 
 enum { CK_IDLE = 0, CK_BARRIER, CK_ACKS };
@@ -116,6 +117,18 @@ struct sl_job {
     int64_t ck_failed_in_row;
     int64_t ck_done, ck_failed, ck_max_sync_ms, ck_last_ms;
     int64_t ck_pause_ms, ck_max_pause_ms; /* sources held: barrier wait + sync part */
+    uint64_t ck_last_bytes;    /* state size of the last complete checkpoint */
+    sl_ckpt_record_t ck_hist[SL_CKPT_HISTORY]; /* newest last */
+    int ck_nhist;
+    /* control (opts->ctl): requests from other threads, metrics */
+    sl_job_ctl_t *ctl;
+    uv_async_t ctl_async;
+    bool ctl_on;
+    uv_timer_t metrics_timer;
+    bool metrics_on;
+    char *savepoint_dir;       /* stop with a savepoint here (owned) */
+    bool canceled;             /* a cancel/shutdown request ended it */
+    bool keep_checkpoints;     /* shutdown: leave the checkpoints */
 };
 
 sl_state_t *sl_job_state(sl_job_t *job) { return job->state; }
@@ -181,6 +194,27 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static inline uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Pushes b to consumer c, charging the time to c (all of it) and to the
+ * producer op (as time spent downstream): busy = incl - child. One clock
+ * read per batch and edge, not per row. */
+static inline int push_timed(sl_op_t *op, sl_op_t *c, int port, const sl_batch_t *b,
+                             sl_err_t *err)
+{
+    uint64_t t0 = mono_ns();
+    int rc = c->ops->push(c, port, b, err);
+    uint64_t dt = mono_ns() - t0;
+    c->incl_ns += dt;
+    op->child_ns += dt;
+    return rc;
+}
+
 int sl_op_emit(sl_op_t *op, sl_err_t *err)
 {
     if (op->out.nrows == 0) return 0;
@@ -188,7 +222,7 @@ int sl_op_emit(sl_op_t *op, sl_err_t *err)
     for (int i = 0; i < op->nouts; i++) {
         sl_op_t *c = op->outs[i].op;
         c->rows_in += (uint64_t)op->out.nrows;
-        int rc = c->ops->push(c, op->outs[i].port, &op->out, err);
+        int rc = push_timed(op, c, op->outs[i].port, &op->out, err);
         if (rc) return rc;
     }
     sl_batch_reset(&op->out);
@@ -201,7 +235,7 @@ int sl_op_forward(sl_op_t *op, const sl_batch_t *b, sl_err_t *err)
     for (int i = 0; i < op->nouts; i++) {
         sl_op_t *c = op->outs[i].op;
         c->rows_in += (uint64_t)b->nrows;
-        int rc = c->ops->push(c, op->outs[i].port, b, err);
+        int rc = push_timed(op, c, op->outs[i].port, b, err);
         if (rc) return rc;
     }
     return 0;
@@ -234,7 +268,9 @@ static void *source_main(void *arg)
                     break;
                 }
             if (slot >= 0) break;
+            uint64_t t0 = mono_ns();
             pthread_cond_wait(&s->cv, &s->mu);
+            s->bp_ns += mono_ns() - t0;
         }
         if (s->stop) {
             s->ended = true;
@@ -325,7 +361,9 @@ static int flush_all(sl_job_t *job, sl_err_t *err)
     for (int i = 0; i < job->nops; i++) {
         sl_op_t *op = &job->ops[i];
         if (op->ops && op->ops->flush) {
+            uint64_t t0 = mono_ns();
             int rc = op->ops->flush(op, err);
+            op->incl_ns += mono_ns() - t0;
             if (rc) return rc;
         }
     }
@@ -424,8 +462,8 @@ static void finish(sl_job_t *job)
     job->finished = true;
     /* Stopped by a signal with --savepoint-on-stop: everything read has
      * been written and acknowledged, so state and positions agree. */
-    if (!rc && job->stopping && job->opts && job->opts->savepoint_on_stop)
-        rc = write_savepoint(job, job->opts->savepoint_on_stop, &err);
+    if (!rc && job->stopping && job->savepoint_dir)
+        rc = write_savepoint(job, job->savepoint_dir, &err);
     if (rc) job_fail(job, &err);
     uv_stop(&job->loop);
 }
@@ -455,6 +493,21 @@ static void ckpt_path(const sl_job_t *job, int64_t id, bool tmp, char *buf, size
     snprintf(buf, cap, "%s/chk-%lld%s", job->sdir.path, (long long)id, tmp ? ".tmp" : "");
 }
 
+/* The record of checkpoint id in the history (the newest is last). */
+static sl_ckpt_record_t *ckpt_record(sl_job_t *job, int64_t id)
+{
+    for (int i = job->ck_nhist - 1; i >= 0; i--)
+        if (job->ck_hist[i].id == id) return &job->ck_hist[i];
+    if (job->ck_nhist == SL_CKPT_HISTORY) {
+        memmove(job->ck_hist, job->ck_hist + 1, (SL_CKPT_HISTORY - 1) * sizeof *job->ck_hist);
+        job->ck_nhist--;
+    }
+    sl_ckpt_record_t *r = &job->ck_hist[job->ck_nhist++];
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    return r;
+}
+
 static void ckpt_fail(sl_job_t *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void ckpt_fail(sl_job_t *job, const char *fmt, ...)
 {
@@ -466,6 +519,9 @@ static void ckpt_fail(sl_job_t *job, const char *fmt, ...)
     char p[4300];
     ckpt_path(job, job->ck_id, true, p, sizeof p);
     sl_rmtree(p);
+    sl_ckpt_record_t *rec = ckpt_record(job, job->ck_id);
+    rec->status = SL_CK_FAILED;
+    rec->duration_ms = wall_ms() - job->ck_started;
     job->ck_phase = CK_IDLE;
     job->pause_sources = false;
     job->ck_failed++;
@@ -595,6 +651,12 @@ static void ckpt_acks(sl_job_t *job)
                 (long long)job->ck_id, (unsigned long long)job->ck_bytes,
                 (long long)job->ck_last_ms, (long long)job->ck_sync_ms,
                 (long long)job->ck_pause_ms);
+    sl_ckpt_record_t *rec = ckpt_record(job, job->ck_id);
+    rec->status = SL_CK_COMPLETED;
+    rec->duration_ms = job->ck_last_ms;
+    rec->sync_ms = job->ck_sync_ms;
+    rec->bytes = job->ck_bytes;
+    job->ck_last_bytes = job->ck_bytes;
     job->ck_done++;
     job->ck_failed_in_row = 0;
     job->ck_phase = CK_IDLE;
@@ -607,6 +669,18 @@ static void ckpt_progress(sl_job_t *job)
 {
     if (job->ck_phase == CK_BARRIER) ckpt_barrier(job);
     if (job->ck_phase == CK_ACKS && !job->failed) ckpt_acks(job);
+}
+
+static void ckpt_start(sl_job_t *job, int64_t now)
+{
+    job->ck_id++;
+    job->ck_started = now;
+    job->ck_phase = CK_BARRIER;
+    job->pause_sources = true;
+    sl_ckpt_record_t *rec = ckpt_record(job, job->ck_id);
+    rec->status = SL_CK_IN_PROGRESS;
+    rec->trigger_ms = now;
+    ckpt_progress(job);
 }
 
 static void on_ckpt_timer(uv_timer_t *t)
@@ -623,11 +697,7 @@ static void on_ckpt_timer(uv_timer_t *t)
     }
     if (now - job->ck_last_done < c->interval_ms || now - job->ck_last_done < c->min_pause_ms)
         return;
-    job->ck_id++;
-    job->ck_started = now;
-    job->ck_phase = CK_BARRIER;
-    job->pause_sources = true;
-    ckpt_progress(job);
+    ckpt_start(job, now);
 }
 
 static void on_async(uv_async_t *h)
@@ -758,6 +828,167 @@ static void on_signal(uv_signal_t *h, int signum)
     job->stopping = true;
     stop_sources(job);
     uv_async_send(&job->async);
+}
+
+/* ---- control and metrics (sl_job_ctl_t) ---- */
+
+void sl_job_ctl_init(sl_job_ctl_t *c)
+{
+    memset(c, 0, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+}
+
+void sl_job_ctl_destroy(sl_job_ctl_t *c)
+{
+    free(c->snap.ops);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+}
+
+void sl_job_ctl_request(sl_job_ctl_t *c, int req, const char *dir)
+{
+    pthread_mutex_lock(&c->mu);
+    c->request = req;
+    if (req == SL_CTL_STOP_SAVEPOINT && dir)
+        snprintf(c->savepoint_dir, sizeof c->savepoint_dir, "%s", dir);
+    if (req != SL_CTL_CHECKPOINT) {
+        c->stop_requested = true;
+        c->last_request = req;
+    }
+    if (c->running) uv_async_send(&((sl_job_t *)c->running)->ctl_async);
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+int sl_job_ctl_snapshot(sl_job_ctl_t *c, sl_job_snapshot_t *out)
+{
+    pthread_mutex_lock(&c->mu);
+    *out = c->snap;
+    out->ops = NULL;
+    int rc = 0;
+    if (c->snap.nops) {
+        out->ops = malloc((size_t)c->snap.nops * sizeof *out->ops);
+        if (out->ops) memcpy(out->ops, c->snap.ops, (size_t)c->snap.nops * sizeof *out->ops);
+        else {
+            out->nops = 0;
+            rc = -SL_ENOMEM;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+void sl_job_snapshot_free(sl_job_snapshot_t *s)
+{
+    free(s->ops);
+    s->ops = NULL;
+    s->nops = 0;
+}
+
+/* Copies the job's counters into its ctl (loop thread). */
+static void publish(sl_job_t *job)
+{
+    sl_job_ctl_t *c = job->ctl;
+    if (!c || !job->ops) return;
+    pthread_mutex_lock(&c->mu);
+    sl_job_snapshot_t *sn = &c->snap;
+    if (sn->nops != job->nops) {
+        sl_op_metrics_t *o = realloc(sn->ops, (size_t)job->nops * sizeof *o);
+        if (!o) {
+            pthread_mutex_unlock(&c->mu);
+            return;
+        }
+        sn->ops = o;
+        sn->nops = job->nops;
+    }
+    memset(sn->ops, 0, (size_t)job->nops * sizeof *sn->ops);
+    for (int i = 0; i < job->nops; i++) {
+        const sl_op_t *op = &job->ops[i];
+        sl_op_metrics_t *m = &sn->ops[i];
+        m->rows_in = op->rows_in;
+        m->rows_out = op->rows_out;
+        m->busy_ns = op->incl_ns > op->child_ns ? op->incl_ns - op->child_ns : 0;
+        m->is_source = op->node && op->node->kind == SL_PN_SCAN;
+    }
+    for (int i = 0; i < job->nsources; i++) {
+        source_rt_t *s = &job->sources[i];
+        int k = (int)(s->op - job->ops);
+        if (k < 0 || k >= job->nops) continue;
+        pthread_mutex_lock(&s->mu);
+        sn->ops[k].bp_ns = s->bp_ns;
+        pthread_mutex_unlock(&s->mu);
+        if (s->src.ops && s->src.ops->metrics && s->src.ctx) s->src.ops->metrics(&s->src, &sn->ops[k].src);
+    }
+    sn->taken_ms = wall_ms();
+    sn->ck_done = job->ck_done;
+    sn->ck_failed = job->ck_failed;
+    sn->ck_in_progress = job->ck_phase != CK_IDLE;
+    sn->ck_last_id = job->ck_id;
+    sn->state_bytes = job->ck_last_bytes;
+    memcpy(sn->hist, job->ck_hist, sizeof sn->hist);
+    sn->nhist = job->ck_nhist;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void on_metrics_timer(uv_timer_t *t) { publish(t->data); }
+
+/* A request from sl_job_ctl_request (loop thread). */
+static void on_ctl(uv_async_t *h)
+{
+    sl_job_t *job = h->data;
+    sl_job_ctl_t *c = job->ctl;
+    pthread_mutex_lock(&c->mu);
+    int req = c->request;
+    c->request = SL_CTL_NONE;
+    char *dir = req == SL_CTL_STOP_SAVEPOINT && c->savepoint_dir[0] ? strdup(c->savepoint_dir) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    switch (req) {
+    case SL_CTL_STOP_SAVEPOINT:
+        if (!dir) {
+            sl_err_t err;
+            sl_err_set(&err, SL_ENOMEM, "out of memory");
+            job_fail(job, &err);
+            return;
+        }
+        free(job->savepoint_dir);
+        job->savepoint_dir = dir;
+        /* fall through */
+    case SL_CTL_STOP:
+        if (job->stopping) return;
+        SL_LOG_INFO("stopping the job%s after flushing what was read",
+                    job->savepoint_dir ? " with a savepoint" : "");
+        job->stopping = true;
+        stop_sources(job);
+        uv_async_send(&job->async);
+        return;
+    case SL_CTL_CANCEL:
+    case SL_CTL_SHUTDOWN:
+        job->canceled = true;
+        job->keep_checkpoints = req == SL_CTL_SHUTDOWN;
+        stop_sources(job);
+        uv_stop(&job->loop);
+        return;
+    case SL_CTL_CHECKPOINT: {
+        const char *why = NULL;
+        if (!job->sdir_open) why = "the job has no state directory";
+        else if (job->ck_phase != CK_IDLE) why = "a checkpoint is being taken already";
+        else if (job->failed || job->finished || job->finishing || job->stopping)
+            why = "the job is ending";
+        pthread_mutex_lock(&c->mu);
+        if (why) snprintf(c->ckpt_error, sizeof c->ckpt_error, "%s", why);
+        else {
+            c->ckpt_error[0] = 0;
+            c->ckpt_triggered = job->ck_id + 1;
+        }
+        pthread_cond_broadcast(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+        if (!why) ckpt_start(job, wall_ms());
+        return;
+    }
+    default:
+        return;
+    }
 }
 
 /* ---- setup ---- */
@@ -1011,6 +1242,11 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
     int rc = 0;
     job->plan = plan;
     job->opts = opts;
+    job->ctl = opts ? opts->ctl : NULL;
+    if (opts && opts->savepoint_on_stop && !(job->savepoint_dir = strdup(opts->savepoint_on_stop))) {
+        free(job);
+        return sl_err_set(err, SL_ENOMEM, "out of memory");
+    }
     job->sdir.lock_fd = -1;
     sl_arena_init(&job->arena, 0);
     sl_err_clear(&job->err);
@@ -1089,11 +1325,26 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
 
     uv_async_init(&job->loop, &job->async, on_async);
     job->async.data = job;
-    uv_signal_init(&job->loop, &job->sigint);
-    uv_signal_init(&job->loop, &job->sigterm);
-    job->sigint.data = job->sigterm.data = job;
-    uv_signal_start(&job->sigint, on_signal, SIGINT);
-    uv_signal_start(&job->sigterm, on_signal, SIGTERM);
+    if (!opts || !opts->no_signals) {
+        uv_signal_init(&job->loop, &job->sigint);
+        uv_signal_init(&job->loop, &job->sigterm);
+        job->sigint.data = job->sigterm.data = job;
+        uv_signal_start(&job->sigint, on_signal, SIGINT);
+        uv_signal_start(&job->sigterm, on_signal, SIGTERM);
+    }
+    if (job->ctl) {
+        uv_async_init(&job->loop, &job->ctl_async, on_ctl);
+        job->ctl_async.data = job;
+        job->ctl_on = true;
+        uv_timer_init(&job->loop, &job->metrics_timer);
+        job->metrics_timer.data = job;
+        uv_timer_start(&job->metrics_timer, on_metrics_timer, 1000, 1000);
+        job->metrics_on = true;
+        pthread_mutex_lock(&job->ctl->mu);
+        job->ctl->running = job;
+        if (job->ctl->request != SL_CTL_NONE) uv_async_send(&job->ctl_async);
+        pthread_mutex_unlock(&job->ctl->mu);
+    }
     if (plan->conf.minibatch && plan->conf.minibatch_latency_ms > 0) {
         uv_timer_init(&job->loop, &job->timer);
         job->timer.data = job;
@@ -1205,6 +1456,13 @@ int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t 
     }
 
 done:
+    if (job->ctl) {
+        publish(job);
+        pthread_mutex_lock(&job->ctl->mu);
+        job->ctl->running = NULL; /* no more uv_async_send to ctl_async */
+        pthread_cond_broadcast(&job->ctl->cv);
+        pthread_mutex_unlock(&job->ctl->mu);
+    }
     if (job->sources) {
         stop_sources(job);
         for (int i = 0; i < job->nsources; i++) {
@@ -1246,6 +1504,7 @@ done:
     if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->stopped = job->stopping;
+        stats->canceled = job->canceled;
         stats->restored = job->has_restored;
         stats->setup_failed = job->setup_failed;
         stats->checkpoints = job->ck_done;
@@ -1278,6 +1537,8 @@ done:
         if (job->timer_on) uv_close((uv_handle_t *)&job->timer, NULL);
         if (job->ttl_on) uv_close((uv_handle_t *)&job->ttl_timer, NULL);
         if (job->ckpt_timer_on) uv_close((uv_handle_t *)&job->ckpt_timer, NULL);
+        if (job->ctl_on) uv_close((uv_handle_t *)&job->ctl_async, NULL);
+        if (job->metrics_on) uv_close((uv_handle_t *)&job->metrics_timer, NULL);
         uv_run(&job->loop, UV_RUN_DEFAULT);
         uv_loop_close(&job->loop);
     }
@@ -1290,12 +1551,14 @@ done:
         }
         /* A cancelled job (stopped by a signal) drops its checkpoints
          * unless they are to be retained. */
-        if (job->stopping && !job->failed && !plan->conf.ckpt.retain)
+        if (((job->stopping && !job->failed) || (job->canceled && !job->keep_checkpoints)) &&
+            !plan->conf.ckpt.retain)
             sl_state_dir_clear(&job->sdir, NULL);
         sl_state_dir_close(&job->sdir);
     }
     if (job->workdir_temp) sl_rmtree(job->workdir);
     free(job->workdir);
+    free(job->savepoint_dir);
     sl_ckpt_meta_free(&job->ck_meta);
     if (job->has_restored) sl_ckpt_meta_free(&job->restored);
     sl_strbuf_destroy(&job->plan_text);
@@ -1306,5 +1569,116 @@ done:
     free(job->tables);
     sl_arena_destroy(&job->arena);
     free(job);
+    return rc;
+}
+
+/* ---- restarts ---- */
+
+static int64_t mono_ms(void) { return (int64_t)(mono_ns() / 1000000u); }
+
+/* Waits delay_ms, or less when a stop request arrives. True when one did. */
+static bool restart_wait(sl_job_ctl_t *ctl, int64_t delay_ms)
+{
+    if (!ctl) {
+        struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) && errno == EINTR) {
+        }
+        return false;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += delay_ms / 1000;
+    until.tv_nsec += (long)(delay_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&ctl->mu);
+    while (!ctl->stop_requested)
+        if (pthread_cond_timedwait(&ctl->cv, &ctl->mu, &until)) break;
+    bool stop = ctl->stop_requested;
+    pthread_mutex_unlock(&ctl->mu);
+    return stop;
+}
+
+int sl_job_run_restarting(const sl_plan_t *plan, sl_run_opts_t *o, sl_job_stats_t *stats,
+                          sl_err_t *err)
+{
+    const sl_ckpt_conf_t *c = &plan->conf.ckpt;
+    int strat = c->restart;
+    if (strat == SL_RESTART_DEFAULT)
+        strat = c->interval_ms > 0 ? SL_RESTART_EXPONENTIAL : SL_RESTART_NONE;
+    int64_t attempts = 0;
+    double backoff = (double)c->exp_initial_ms;
+    int64_t *fails = NULL; /* failure times, failure-rate */
+    int nfails = 0;
+    int rc;
+    for (;;) {
+        int64_t started = mono_ms();
+        rc = sl_job_run(plan, o, stats, err);
+        stats->restarts = attempts;
+        if (!rc || stats->stopped || stats->setup_failed || stats->canceled) break;
+        if (o->ctl) {
+            pthread_mutex_lock(&o->ctl->mu);
+            bool stop = o->ctl->stop_requested;
+            pthread_mutex_unlock(&o->ctl->mu);
+            if (stop) break;
+        }
+        int64_t now = mono_ms(), delay = 0;
+        bool again = false;
+        const char *name = "none";
+        switch (strat) {
+        case SL_RESTART_FIXED_DELAY:
+            name = "fixed-delay";
+            again = attempts < c->fd_attempts;
+            delay = c->fd_delay_ms;
+            break;
+        case SL_RESTART_FAILURE_RATE: {
+            name = "failure-rate";
+            int64_t *nf = realloc(fails, (size_t)(nfails + 1) * sizeof *nf);
+            if (!nf) break;
+            fails = nf;
+            fails[nfails++] = now;
+            int recent = 0;
+            for (int i = 0; i < nfails; i++) recent += now - fails[i] <= c->fr_interval_ms;
+            again = recent <= c->fr_max;
+            delay = c->fr_delay_ms;
+            break;
+        }
+        case SL_RESTART_EXPONENTIAL:
+            name = "exponential-delay";
+            if (now - started >= c->exp_reset_ms) backoff = (double)c->exp_initial_ms;
+            again = true;
+            delay = (int64_t)backoff;
+            if (c->exp_jitter > 0)
+                delay += (int64_t)(backoff * c->exp_jitter * ((double)(rand() % 2001) / 1000.0 - 1.0));
+            if (delay < 0) delay = 0;
+            backoff *= c->exp_multiplier > 1 ? c->exp_multiplier : 1;
+            if (backoff > (double)c->exp_max_ms) backoff = (double)c->exp_max_ms;
+            break;
+        default:
+            break;
+        }
+        if (!again) {
+            if (strat != SL_RESTART_NONE && attempts)
+                SL_LOG_ERROR("restart-strategy %s gives up after %lld restarts", name,
+                             (long long)attempts);
+            break;
+        }
+        attempts++;
+        SL_LOG_WARN("the job failed: %s; restart %lld (restart-strategy %s) in %lld ms, from "
+                    "the last checkpoint",
+                    err->msg, (long long)attempts, name, (long long)delay);
+        /* Later runs start from the state directory's checkpoints. */
+        o->fresh = false;
+        o->from_savepoint = NULL;
+        if (restart_wait(o->ctl, delay)) {
+            stats->canceled = true;
+            break;
+        }
+        sl_err_clear(err);
+    }
+    stats->restarts = attempts;
+    free(fails);
     return rc;
 }

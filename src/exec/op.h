@@ -11,6 +11,7 @@
 #ifndef SL_EXEC_OP_H
 #define SL_EXEC_OP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "exec/batch.h"
@@ -53,6 +54,9 @@ struct sl_op {
     int nouts;
     sl_batch_t out;            /* output batch, reused */
     uint64_t rows_in, rows_out;
+    /* Loop-thread time: in this operator's push/flush, all of it (incl)
+     * and the part spent in its consumers (child); busy = incl - child. */
+    uint64_t incl_ns, child_ns;
 };
 
 /* Sends op->out to every consumer, then empties it. */
@@ -97,7 +101,79 @@ typedef struct sl_job_stats {
     bool setup_failed;         /* the state directory could not be used (locked,
                                   another job's checkpoint...): restarting cannot help */
     int64_t checkpoints, checkpoints_failed;
+    int64_t restarts;          /* sl_job_run_restarting */
+    bool canceled;             /* ended by a cancel or shutdown request */
 } sl_job_stats_t;
+
+/* ---- job control (the shell and the daemon run jobs on threads) ---- */
+
+enum {
+    SL_CTL_NONE = 0,
+    SL_CTL_STOP,               /* flush what was read, then end (stats->stopped) */
+    SL_CTL_STOP_SAVEPOINT,     /* the same, with a final savepoint in ctl->savepoint_dir */
+    SL_CTL_CANCEL,             /* stop now; checkpoints dropped unless retained */
+    SL_CTL_SHUTDOWN,           /* stop now keeping every checkpoint (daemon exit) */
+    SL_CTL_CHECKPOINT,         /* take a checkpoint now */
+};
+
+enum { SL_CK_COMPLETED = 1, SL_CK_FAILED, SL_CK_IN_PROGRESS };
+
+typedef struct sl_ckpt_record {
+    int64_t id;
+    int status;                /* SL_CK_* */
+    int64_t trigger_ms, duration_ms, sync_ms;
+    uint64_t bytes;
+} sl_ckpt_record_t;
+
+#define SL_CKPT_HISTORY 10
+
+/* Per operator, cumulative since the job (this run) started. */
+typedef struct sl_op_metrics {
+    uint64_t rows_in, rows_out;
+    uint64_t busy_ns;          /* loop time in the operator itself */
+    uint64_t bp_ns;            /* sources: time the reader waited for room */
+    bool is_source;
+    sl_source_metrics_t src;   /* sources with metrics() */
+} sl_op_metrics_t;
+
+/* What a running job shows of itself, refreshed about once a second. */
+typedef struct sl_job_snapshot {
+    int64_t taken_ms;          /* wall clock of the refresh, 0 = never */
+    int nops;                  /* plan nodes, plan order */
+    sl_op_metrics_t *ops;
+    int64_t ck_done, ck_failed;
+    bool ck_in_progress;
+    int64_t ck_last_id;
+    uint64_t state_bytes;      /* size of the last complete checkpoint */
+    sl_ckpt_record_t hist[SL_CKPT_HISTORY]; /* newest last */
+    int nhist;
+} sl_job_snapshot_t;
+
+/* Shared between a running job (loop thread) and whoever controls it
+ * (any thread); owned by the controller, which must keep it alive until
+ * sl_job_run returned. All fields under mu. */
+typedef struct sl_job_ctl {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* signalled when a run ends or a request is taken */
+    int request;               /* SL_CTL_*, taken by the job */
+    char savepoint_dir[1024];
+    void *running;             /* the sl_job_t while sl_job_run runs */
+    bool stop_requested;       /* STOP/CANCEL/SHUTDOWN seen: no more restarts */
+    int last_request;          /* the stop kind of the last stop request */
+    int64_t ckpt_triggered;    /* id of the last checkpoint a request started */
+    char ckpt_error[256];      /* why a requested checkpoint could not start */
+    sl_job_snapshot_t snap;    /* ops allocated by the job (free with sl_job_ctl_destroy) */
+} sl_job_ctl_t;
+
+void sl_job_ctl_init(sl_job_ctl_t *c);
+void sl_job_ctl_destroy(sl_job_ctl_t *c);
+/* Posts a request (SL_CTL_*; dir for STOP_SAVEPOINT). A stop request also
+ * holds for a job between two runs (restart delay): it ends it. */
+void sl_job_ctl_request(sl_job_ctl_t *c, int req, const char *dir);
+/* Copies the latest snapshot (out->ops malloc'ed, owner: the caller, free
+ * with sl_job_snapshot_free). 0 or -SL_ENOMEM. */
+int sl_job_ctl_snapshot(sl_job_ctl_t *c, sl_job_snapshot_t *out);
+void sl_job_snapshot_free(sl_job_snapshot_t *s);
 
 /* How `sluice run` runs a job (its command-line options). */
 typedef struct sl_run_opts {
@@ -106,6 +182,8 @@ typedef struct sl_run_opts {
     bool fresh;                /* --fresh: discard the directory's checkpoints */
     const char *from_savepoint;    /* --from-savepoint DIR */
     const char *savepoint_on_stop; /* --savepoint-on-stop DIR */
+    bool no_signals;           /* leave SIGINT/SIGTERM to the caller (threads) */
+    sl_job_ctl_t *ctl;         /* optional: requests and metrics */
 } sl_run_opts_t;
 
 /* Runs a planned job on a libuv loop in this thread until its bounded
@@ -117,5 +195,12 @@ typedef struct sl_run_opts {
  * every execution.checkpointing.interval (exec/checkpoint.h). */
 int sl_job_run(const sl_plan_t *plan, const sl_run_opts_t *opts, sl_job_stats_t *stats,
                sl_err_t *err);
+
+/* sl_job_run, and when the job fails, runs it again from its last
+ * checkpoint as restart-strategy says (Flink's strategies and keys), until
+ * the strategy gives up (the last cause in err), the job ends, or a stop
+ * request of opts->ctl. stats->restarts counts the restarts. */
+int sl_job_run_restarting(const sl_plan_t *plan, sl_run_opts_t *opts, sl_job_stats_t *stats,
+                          sl_err_t *err);
 
 #endif

@@ -1773,7 +1773,9 @@ static const char *node_kind_name(const sl_pnode_t *n)
 static bool sink_accepts_updates(const sl_connector_type_t *ct,
                                  const sl_options_t *o, const sl_table_t *t)
 {
-    if (!strcmp(ct->name, "print") || !strcmp(ct->name, "blackhole")) return true;
+    if (!strcmp(ct->name, "print") || !strcmp(ct->name, "blackhole") ||
+        !strcmp(ct->name, "sluice-collect"))
+        return true;
     if (is_updating_format(o)) return true;
     /* Upsert connectors (jdbc, elasticsearch, upsert-kafka) take updates
      * when the table has a primary key. */
@@ -1874,6 +1876,7 @@ static int plan_insert(planner_t *p, const sl_stmt_t *st)
         if (!found) key_matches = false;
     }
     bool upsert_conn = strcmp(ct->name, "print") && strcmp(ct->name, "blackhole") &&
+                       strcmp(ct->name, "sluice-collect") &&
                        !is_updating_format(&opts);
     int um = p->plan->conf.upsert_materialize;
     if (t->npk && c->mode != SL_CM_INSERT_ONLY &&

@@ -212,15 +212,15 @@ START_TEST(test_registry)
 {
     static const char *const names[] = {"datagen", "print", "blackhole", "filesystem",
                                         "mysql-cdc", "jdbc", "elasticsearch-7",
-                                        "elasticsearch-6"};
-    for (size_t i = 0; i < 8; i++) {
+                                        "elasticsearch-6", "sluice-collect"};
+    for (size_t i = 0; i < 9; i++) {
         const sl_connector_type_t *ct = sl_connector_find(names[i]);
         ck_assert_ptr_nonnull(ct);
         ck_assert_str_eq(ct->name, names[i]);
         ck_assert_ptr_eq(sl_connector_at((int)i), ct);
         ck_assert_ptr_nonnull(ct->options);
     }
-    ck_assert_ptr_null(sl_connector_at(8));
+    ck_assert_ptr_null(sl_connector_at(9));
     ck_assert(sl_connector_find("mysql-cdc")->changelog);
     ck_assert_ptr_nonnull(sl_connector_find("mysql-cdc")->metadata);
     ck_assert_ptr_null(sl_connector_at(-1));
