@@ -106,8 +106,9 @@ int sl_session_close_query(sl_session_t *s, const char *query_id);
 
 /* {"jobs":[{"id","name","status","start_time","duration_ms","restarts",
  *           "records_in","records_out","error"}]}
- * status: "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED" |
- * "STOPPED" (with a savepoint) | "INITIALIZING". */
+ * status: "INITIALIZING" | "RUNNING" | "RESTARTING" (between two runs of
+ * its restart strategy) | "FINISHED" (bounded input read, or STOP JOB, with
+ * or without a savepoint) | "FAILED" | "CANCELED". "query": a SELECT's job. */
 json_t *sl_engine_jobs(sl_engine_t *e);
 /* One job in detail (docs/REST.md): its SQL (secrets masked), the
  * operator graph with per-operator metrics, sources' lag and snapshot
