@@ -457,6 +457,86 @@ static int unknown_column_error(sl_err_t *err, const sl_option_t *o,
 
 /* ---- the check ---- */
 
+/* Replaces each ${credential:NAME} in an option value by the content of
+ * the file NAME in $CREDENTIALS_DIRECTORY (systemd's LoadCredential=; a
+ * final newline dropped), so that secrets reach SQL options without being
+ * written in the SQL, the catalog or the job's files. The result lives in
+ * arena a; errors name the option and the credential, never its content. */
+static int expand_credentials(const sl_option_t *o, sl_arena_t *a, const char **text,
+                              sl_err_t *err)
+{
+    const char *dir = getenv("CREDENTIALS_DIRECTORY");
+    sl_strbuf_t sb = SL_STRBUF_INIT;
+    const char *p = *text;
+    int rc = 0;
+    while (!rc && *p) {
+        const char *at = strstr(p, "${credential:");
+        if (!at) {
+            rc = sl_strbuf_puts(&sb, p);
+            break;
+        }
+        rc = sl_strbuf_append(&sb, p, (size_t)(at - p));
+        const char *name = at + 13, *end = strchr(name, '}');
+        size_t n = end ? (size_t)(end - name) : 0;
+        bool ok = end && n > 0 && n < 200;
+        for (size_t k = 0; ok && k < n; k++)
+            ok = isalnum((unsigned char)name[k]) || name[k] == '_' || name[k] == '-' ||
+                 name[k] == '.';
+        if (!ok || (n == 1 && name[0] == '.') || (n == 2 && !strncmp(name, "..", 2))) {
+            rc = sl_err_at(err, SL_EINVAL, o->val_off, o->val_len,
+                           "option '%s': malformed ${credential:NAME} (NAME: letters, digits, "
+                           "'_', '-', '.')",
+                           o->key);
+            break;
+        }
+        if (!dir || !*dir) {
+            rc = sl_err_at(err, SL_EINVAL, o->val_off, o->val_len,
+                           "option '%s' uses credential '%.*s' but $CREDENTIALS_DIRECTORY is not "
+                           "set (systemd's LoadCredential= sets it)",
+                           o->key, (int)n, name);
+            break;
+        }
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%.*s", dir, (int)n, name);
+        FILE *f = fopen(path, "re");
+        if (!f) {
+            rc = sl_err_at(err, SL_EINVAL, o->val_off, o->val_len,
+                           "option '%s': cannot read credential '%.*s' in %s: %s", o->key, (int)n,
+                           name, dir, strerror(errno));
+            break;
+        }
+        char buf[4096];
+        size_t got = fread(buf, 1, sizeof buf, f);
+        bool more = got == sizeof buf && fgetc(f) != EOF;
+        fclose(f);
+        if (more) {
+            rc = sl_err_at(err, SL_EINVAL, o->val_off, o->val_len,
+                           "option '%s': credential '%.*s' is longer than 4 KiB", o->key, (int)n,
+                           name);
+            break;
+        }
+        while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r')) got--;
+        rc = sl_strbuf_append(&sb, buf, got);
+        explicit_bzero(buf, sizeof buf);
+        p = end + 1;
+    }
+    if (!rc) {
+        char *copy = sl_arena_alloc(a, sb.len + 1);
+        if (!copy) rc = sl_err_set(err, SL_ENOMEM, "out of memory");
+        else {
+            memcpy(copy, sb.buf ? sb.buf : "", sb.len);
+            copy[sb.len] = 0;
+            *text = copy;
+        }
+    } else if (rc > 0 || rc == -SL_ENOMEM) {
+        if (!err->code) sl_err_set(err, SL_ENOMEM, "out of memory");
+        rc = -err->code;
+    }
+    if (sb.buf) explicit_bzero(sb.buf, sb.len);
+    sl_strbuf_destroy(&sb);
+    return rc;
+}
+
 int sl_options_check(const sl_connector_type_t *ct, const sl_list_t *given,
                      int ncols, const char *const *names, sl_arena_t *a,
                      sl_options_t *out, sl_err_t *err)
@@ -508,6 +588,10 @@ int sl_options_check(const sl_connector_type_t *ct, const sl_list_t *given,
         ov->key = o->key;
         ov->text = o->value ? o->value : "";
         ov->src = o;
+        if (strstr(ov->text, "${credential:")) {
+            int rc = expand_credentials(o, a, &ov->text, err);
+            if (rc < 0) return rc;
+        }
         spec_of[i] = spec;
         int rc = parse_value(spec, ov, err);
         if (rc < 0) return rc;

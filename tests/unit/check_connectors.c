@@ -401,6 +401,46 @@ START_TEST(test_option_values)
 }
 END_TEST
 
+START_TEST(test_option_credentials)
+{
+    char dir[] = "/tmp/sluice-cred-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/db-pass", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("s3cr3t\n", f);
+    fclose(f);
+    setenv("CREDENTIALS_DIRECTORY", dir, 1);
+    table_t t;
+    sl_err_t err;
+    const char *opts[] = {"s=${credential:db-pass}", NULL};
+    ck_assert_int_eq(check_test_opts(&t, opts, &err), 0);
+    ck_assert_str_eq(sl_options_str(&t.opts, "s", NULL), "s3cr3t");
+    table_destroy(&t);
+    const char *opts2[] = {"s=user:${credential:db-pass}@host", NULL};
+    ck_assert_int_eq(check_test_opts(&t, opts2, &err), 0);
+    ck_assert_str_eq(sl_options_str(&t.opts, "s", NULL), "user:s3cr3t@host");
+    table_destroy(&t);
+    /* missing, malformed, escaping the directory: errors at the value */
+    static const char *const bad[] = {"s=${credential:nope}", "s=${credential:../etc/passwd}",
+                                      "s=${credential:..}", "s=${credential:x", "s=${credential:}"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        const char *o[] = {bad[k], NULL};
+        ck_assert_msg(check_test_opts(&t, o, &err) == -SL_EINVAL, "'%s' accepted", bad[k]);
+        ck_assert_int_eq(err.off, 250);
+        ck_assert_ptr_null(strstr(err.msg, "s3cr3t"));
+        table_destroy(&t);
+    }
+    unsetenv("CREDENTIALS_DIRECTORY");
+    ck_assert_int_eq(check_test_opts(&t, opts, &err), -SL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "CREDENTIALS_DIRECTORY"));
+    table_destroy(&t);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_option_defaults)
 {
     table_t t;
@@ -1222,6 +1262,7 @@ static Suite *connectors_suite(void)
                         (int)(sizeof opt_errors / sizeof opt_errors[0]));
     tcase_add_test(tc, test_option_values);
     tcase_add_test(tc, test_option_defaults);
+    tcase_add_test(tc, test_option_credentials);
     tcase_add_test(tc, test_option_secrets);
     tcase_add_test(tc, test_datagen_bounded);
     tcase_add_test(tc, test_datagen_sequence);
