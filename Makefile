@@ -43,6 +43,9 @@ $(B)/obj/%.o: src/%.c | $(GEN)/sql_parse.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The dashboard's files are embedded with .incbin (src/server/assets.c).
+$(B)/obj/server/assets.o: $(wildcard src/server/assets/*)
+
 $(B)/libsluice.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

@@ -1351,8 +1351,8 @@ static json_t *describe(sl_session_t *s, const sl_table_t *t)
         if (t->wm_col == i && t->wm_expr)
             snprintf(wm, sizeof wm, "%s",
                      node_text(s->e, t, t->wm_expr->off, t->wm_expr->len, buf, sizeof buf));
-        table_row(r, 6, c->name, type ? type : "?", c->type->nullable ? "TRUE" : "FALSE",
-                  key[0] ? key : NULL, extras[0] ? extras : NULL, wm[0] ? wm : NULL);
+        table_row(r, 6, c->name, type ? type : "?", c->type->nullable ? "TRUE" : "FALSE", key,
+                  extras, wm);
     }
     sl_arena_destroy(&a);
     return r;
