@@ -25,7 +25,7 @@ ALL_CFLAGS := $(SL_CFLAGS) $(CPPFLAGS) $(DEP_CFLAGS)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit sqltests integration fuzz fuzz-run clean distclean corpus
+.PHONY: all check unit sqltests integration fuzz fuzz-run clean distclean corpus install
 all: $(B)/sluice
 
 # lemon names its output after the grammar file; sql_parse.{c,h} keeps the
@@ -93,6 +93,20 @@ $(B)/fuzz/fuzz_binlog: tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) $(wildcard s
 	$(CLANG) $(FUZZ_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_binlog.c $(FUZZ_BINLOG_SRCS) -lz -lm
 fuzz-run: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page, the
+# systemd unit (its ExecStart pointed at the installed binary) and the
+# default configuration (kept when one is there already).
+PREFIX ?= /usr/local
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+install: $(B)/sluice
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)/etc/sluice
+	install -m 0755 $(B)/sluice $(DESTDIR)$(PREFIX)/bin/sluice
+	install -m 0644 docs/sluice.1 $(DESTDIR)$(PREFIX)/share/man/man1/sluice.1
+	sed 's|/usr/local/bin/sluice|$(PREFIX)/bin/sluice|' conf/sluice.service > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/sluice.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/sluice.service
+	test -e $(DESTDIR)/etc/sluice/sluice.yaml || install -m 0644 conf/sluice.yaml $(DESTDIR)/etc/sluice/sluice.yaml
 
 clean:
 	rm -rf $(B)

@@ -2002,8 +2002,10 @@ json_t *sl_engine_job(sl_engine_t *e, const char *id)
         if (m && m->is_source) {
             const sl_source_metrics_t *sm = &m->src;
             int64_t lag = sm->last_event_ms > 0 ? sn.taken_ms - sm->last_event_ms : -1;
-            int64_t idle_t = j->active_ms && j->active_ms[i] ? now - j->active_ms[i]
-                                                             : now - j->start_ms;
+            /* sourceIdleTime: 0 while rows come out, else since the last did */
+            int64_t idle_t = j->out_ps && j->out_ps[i] > 0 ? 0
+                             : j->active_ms && j->active_ms[i] ? now - j->active_ms[i]
+                                                               : now - j->start_ms;
             json_object_set_new(
                 o, "source",
                 json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "snapshotting",

@@ -54,10 +54,14 @@ function statusBadge(s) { return el('span', { class: 'status ' + s }, s); }
 
 // ---- the job list ----
 
-async function renderJobs() {
-  const [ov, data] = await Promise.all([api('GET', '/v1/overview'), api('GET', '/v1/jobs')]);
+async function renderOverview() {
+  const ov = await api('GET', '/v1/overview');
   $('#overview').textContent = `sluice ${ov.version} · up ${fmtDur(ov.uptime_ms)} · ` +
     `${ov.jobs_running} running, ${ov.jobs_finished} finished, ${ov.jobs_failed} failed, ${ov.jobs_canceled} canceled`;
+}
+
+async function renderJobs() {
+  const data = await api('GET', '/v1/jobs');
   const tb = $('#job-list tbody');
   tb.replaceChildren();
   const jobs = data.jobs.filter((j) => !j.query || j.status === 'RUNNING');
@@ -222,6 +226,7 @@ async function refresh() {
   $('#jobs-view').hidden = !!id;
   $('#job-view').hidden = !id;
   try {
+    await renderOverview();
     if (id) await renderJob(id); else await renderJobs();
     $('#status-line').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
