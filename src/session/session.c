@@ -1105,6 +1105,9 @@ int sl_engine_set_defaults(sl_engine_t *e, const char *const *kv, int npairs)
 void sl_engine_free(sl_engine_t *e)
 {
     if (!e) return;
+    /* Sessions left open (a client that went away) close their queries
+     * while the jobs are still there. */
+    while (e->nsessions) sl_session_free(e->sessions[0]);
     pthread_mutex_lock(&e->mu);
     e->closing = true;
     pthread_cond_broadcast(&e->sampler_cv);
@@ -1123,7 +1126,8 @@ void sl_engine_free(sl_engine_t *e)
         job_free(j);
     }
     free(e->jobs);
-    while (e->nsessions) sl_session_free(e->sessions[0]);
+    e->jobs = NULL;
+    e->njobs = 0;
     free(e->sessions);
     while (e->nentries) entry_remove(e, e->nentries - 1);
     free(e->entries);
@@ -1598,8 +1602,16 @@ static json_t *stop_job(sl_session_t *s, const sl_stmt_t *st)
     if (!job_alive(j))
         return error_plain("job '%s' is not running (%s)", j->id, status_names[j->status]);
     if (!st->extended) {
+        /* Stopped once what was read is written: wait for it, as Flink's
+         * client does (at most a minute). */
         j->stopped = true;
         sl_job_ctl_request(&j->ctl, SL_CTL_STOP, NULL);
+        for (int i = 0; i < 6000 && job_alive(j); i++) {
+            pthread_mutex_unlock(&e->mu);
+            usleep(10000);
+            pthread_mutex_lock(&e->mu);
+        }
+        if (job_alive(j)) return error_plain("job %s did not stop within a minute", j->id);
         return ok_result();
     }
     char dir[4200];

@@ -240,7 +240,7 @@ static int show_view(shell_t *sh, json_t *q, bool changelog)
         /* keys: q, Q, Ctrl-C leave */
         char key = 0;
         bool quit = interrupted;
-        while (read(STDIN_FILENO, &key, 1) == 1)
+        while (!quit && read(STDIN_FILENO, &key, 1) == 1) /* leaves typed-ahead lines alone */
             if (key == 'q' || key == 'Q' || key == 3) quit = true;
         if (quit) break;
         if (!ended) {
