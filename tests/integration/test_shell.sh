@@ -8,8 +8,13 @@
 set -uo pipefail
 S=${SLUICE:?}
 tmp=$(mktemp -d)
-sock=sluice-test-$$
+sock=sluice-test-$$-0
 T() { tmux -L "$sock" "$@"; }
+new_term() { # a fresh tmux server for each session: no race with the last one's exit
+  T kill-server 2>/dev/null
+  sock=sluice-test-$$-$((${sock##*-} + 1))
+  T new-session -d -x 160 -y 48 "$1"
+}
 dpid=
 cleanup() {
   T kill-server 2>/dev/null
@@ -74,7 +79,7 @@ type_line() { # types one line; tmux reads a final ';' as its separator
   T send-keys Enter
 }
 
-T new-session -d -x 160 -y 48 "$S sql 2> $tmp/shell.err; echo SHELL-EXIT-\$?; sleep 30"
+new_term "$S sql 2> $tmp/shell.err; echo SHELL-EXIT-\$?; sleep 30"
 check "the shell starts with its prompt" wait_for '^Flink SQL> $'
 type_line "CREATE TABLE clicks ("
 type_line "  uid INT, page STRING"
@@ -147,9 +152,7 @@ check "QUIT; leaves with status 0" wait_for '^SHELL-EXIT-0$'
 check "no errors on stderr" test ! -s "$tmp/shell.err"
 check "the history file holds the multi-line statement as one entry" \
   grep -q 'CREATE\\040TABLE\\040clicks\\040(\\012' "$SLUICE_HISTORY"
-T kill-server 2>/dev/null
-
-T new-session -d -x 160 -y 48 "$S sql; echo SHELL-EXIT-\$?; sleep 30"
+new_term "$S sql; echo SHELL-EXIT-\$?; sleep 30"
 wait_for '^Flink SQL> $' >/dev/null
 T send-keys Up
 check "the history survives the shell" wait_for "^Flink SQL> QUIT;$"
@@ -175,7 +178,7 @@ sleep 1
 "$S" jobs --endpoint "http://127.0.0.1:$port" > "$tmp/jobs.out" 2>&1
 check "the job runs on in the daemon after the shell left" grep -q "RUNNING .*sink2" "$tmp/jobs.out"
 printf "SHOW TABLES;\nSELECT id FROM ticks WHERE id IS NULL;\n" > "$tmp/q.sql"
-T new-session -d -x 160 -y 48 "$S sql --endpoint http://127.0.0.1:$port; echo SHELL-EXIT-\$?; sleep 30"
+new_term "$S sql --endpoint http://127.0.0.1:$port; echo SHELL-EXIT-\$?; sleep 30"
 check "--endpoint: the prompt" wait_for '^Flink SQL> $'
 type_line "SHOW TABLES;"
 check "--endpoint: the daemon's catalog" wait_for '^\|      ticks \|$'
