@@ -217,7 +217,7 @@ int sl_cmd_daemon(int argc, char **argv)
     sl_log_set_prefix("daemon");
     log_warnings(&conf);
     if (!home) home = sl_config_get(&conf, "sluice.home", NULL);
-    char homebuf[4200];
+    char homebuf[4200], homecopy[4200];
     if (!home && getenv("STATE_DIRECTORY") && *getenv("STATE_DIRECTORY")) {
         /* systemd's StateDirectory=: a colon-separated list, the first is ours */
         snprintf(homebuf, sizeof homebuf, "%s", getenv("STATE_DIRECTORY"));
@@ -226,8 +226,11 @@ int sl_cmd_daemon(int argc, char **argv)
         home = homebuf;
     }
     if (!home) home = "sluice-home";
-    const char *host = sl_config_get(&conf, "rest.bind-address",
-                                     sl_config_get(&conf, "rest.address", "127.0.0.1"));
+    snprintf(homecopy, sizeof homecopy, "%s", home); /* the configuration is freed below */
+    home = homecopy;
+    char host[256];
+    snprintf(host, sizeof host, "%s",
+             sl_config_get(&conf, "rest.bind-address", sl_config_get(&conf, "rest.address", "127.0.0.1")));
     const char *port_s = port_arg ? port_arg
                                   : sl_config_get(&conf, "rest.bind-port",
                                                   sl_config_get(&conf, "rest.port", "8081"));
