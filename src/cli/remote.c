@@ -58,6 +58,7 @@ int sl_cmd_remote(int argc, char **argv)
     const char *endpoint = sl_rest_endpoint_default(), *token = sl_rest_token_default();
     const char *arg = NULL, *savepoint = NULL;
     bool all = false;
+    char *token_copy = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -69,18 +70,27 @@ int sl_cmd_remote(int argc, char **argv)
         } else if (!strcmp(a, "--endpoint") || !strcmp(a, "--token") || !strcmp(a, "--savepoint")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "sluice %s: %s needs a value\n", cmd, a);
+                free(token_copy);
                 return 1;
             }
             const char *v = argv[++i];
             if (!strcmp(a, "--endpoint")) endpoint = v;
-            else if (!strcmp(a, "--token")) token = v;
+            else if (!strcmp(a, "--token")) {
+                /* a copy; the argument is blanked for ps and /proc/PID/cmdline */
+                free(token_copy);
+                if (!(token_copy = strdup(v))) return 2;
+                memset(argv[i], '*', strlen(argv[i]));
+                token = token_copy;
+            }
             else savepoint = v;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sluice %s: unknown option '%s'\n", cmd, a);
             usage(stderr);
+            free(token_copy);
             return 1;
         } else if (arg) {
             fprintf(stderr, "sluice %s: one argument only ('%s' and '%s')\n", cmd, arg, a);
+            free(token_copy);
             return 1;
         } else {
             arg = a;
@@ -89,6 +99,7 @@ int sl_cmd_remote(int argc, char **argv)
     bool needs_arg = strcmp(cmd, "jobs") != 0;
     if (needs_arg != (arg != NULL) || (savepoint && strcmp(cmd, "stop"))) {
         usage(stderr);
+        free(token_copy);
         return 1;
     }
     json_t *out = NULL, *body = NULL;
@@ -106,6 +117,7 @@ int sl_cmd_remote(int argc, char **argv)
         if (r) {
             fprintf(stderr, "%s: error: cannot read file: %s\n", arg, strerror(-r));
             sl_strbuf_destroy(&text);
+            free(token_copy);
             return 1;
         }
         body = json_pack("{s:s%, s:s}", "statement", text.buf ? text.buf : "", text.len, "origin",
@@ -145,5 +157,6 @@ int sl_cmd_remote(int argc, char **argv)
     }
     json_decref(out);
     json_decref(body);
+    free(token_copy);
     return exit_status;
 }

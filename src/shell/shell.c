@@ -577,6 +577,7 @@ int sl_cmd_sql(int argc, char **argv)
     shell_t sh;
     memset(&sh, 0, sizeof sh);
     const char *init = NULL, *file = NULL, *hist = NULL;
+    char *token_copy = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -594,7 +595,13 @@ int sl_cmd_sql(int argc, char **argv)
             if (a[1] == 'i' || !strcmp(a, "--init")) init = v;
             else if (a[1] == 'f' || !strcmp(a, "--file")) file = v;
             else if (!strcmp(a, "--endpoint")) sh.be.endpoint = v;
-            else if (!strcmp(a, "--token")) sh.be.token = v;
+            else if (!strcmp(a, "--token")) {
+                /* kept in a copy; the argument is blanked so that ps and
+                 * /proc/PID/cmdline do not show it */
+                if (!(token_copy = strdup(v))) return 2;
+                memset(argv[i], '*', strlen(argv[i]));
+                sh.be.token = token_copy;
+            }
             else hist = v;
             continue;
         }
@@ -691,5 +698,6 @@ out:
         sl_rest_call(sh.be.endpoint, sh.be.token, "DELETE", path, NULL, 5000, &out, &st, &err);
         json_decref(out);
     }
+    free(token_copy);
     return status;
 }
