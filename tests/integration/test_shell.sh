@@ -192,5 +192,6 @@ check "--endpoint: QUIT" wait_for '^SHELL-EXIT-0$'
 T kill-server 2>/dev/null
 kill -TERM "$dpid"; wait "$dpid"; rc=$?; dpid=
 check "the daemon stops cleanly on SIGTERM" test $rc -eq 0
+check "no sanitizer reports" bash -c "! cat '$tmp'/*.out '$tmp'/*.err '$tmp'/daemon.log 2>/dev/null | grep -Eq 'Sanitizer|runtime error:'"
 
 [ $fails -eq 0 ]
